@@ -1,0 +1,52 @@
+"""Segurança Social remote attendance portal."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import errors, i18n, security
+from portal.config import PROJECT_ROOT, load_config
+from portal.database import render_migration_type, tune_sqlite
+from portal.extensions import babel, csrf, db, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, overrides)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    from portal import models  # noqa: F401  (register every table)
+
+    db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_type,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from portal.throttling.service import throttle_for
+
+    app.extensions["throttle"] = throttle_for(app.config)
+
+    from portal.booking.labels import status_label
+    from portal.citizen import bp as citizen_bp
+
+    app.jinja_env.globals["booking_status_label"] = status_label
+
+    app.register_blueprint(citizen_bp)
+
+    from portal.commands import register_commands
+
+    register_commands(app)
+    return app

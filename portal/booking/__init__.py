@@ -1,0 +1,1 @@
+"""Holding, confirming, moving and cancelling a seat in a slot."""

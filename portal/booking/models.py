@@ -1,0 +1,73 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import UTCDateTime, utcnow
+from portal.enums import enum_column_type
+from portal.extensions import db
+
+
+class BookingStatus(enum.StrEnum):
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    EXPIRED = "expired"
+
+
+ACTIVE_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED)
+_ACTIVE = text("status IN ('held', 'confirmed')")
+
+
+class Booking(db.Model):
+    """A seat in a slot for one referral.
+
+    Two partial unique indexes make overbooking impossible in the database
+    itself, whatever the application does: an active (held or confirmed)
+    booking owns seat N of its slot alone, and a referral has at most one
+    active booking.
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index(
+            "uq_bookings_active_seat",
+            "slot_id",
+            "seat",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+        Index(
+            "uq_bookings_active_referral",
+            "referral_id",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"), index=True)
+    seat: Mapped[int] = mapped_column(Integer)
+    status: Mapped[BookingStatus] = mapped_column(enum_column_type(BookingStatus), index=True)
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised on every change the person is told about (calendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+    referral = relationship("Referral", back_populates="bookings")
+    slot = relationship("Slot")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def hold_lapsed(self, now: datetime) -> bool:
+        return self.status == BookingStatus.HELD and self.held_until <= now

@@ -1,0 +1,75 @@
+"""The signed-in referral and where the person should be in the journey."""
+
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, session, url_for
+from flask_babel import gettext as _
+
+from portal.booking.models import BookingStatus
+from portal.clock import now
+from portal.extensions import db
+from portal.referrals.models import Referral
+from portal.scheduling.slots import booking_window
+
+SESSION_KEY = "referral_id"
+
+
+def sign_in(referral: Referral) -> None:
+    # A fresh session at sign-in: nothing from before survives (session fixation).
+    session.clear()
+    session[SESSION_KEY] = referral.id
+    session.permanent = True
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def signed_in_referral() -> Referral | None:
+    referral_id = session.get(SESSION_KEY)
+    return db.session.get(Referral, referral_id) if referral_id else None
+
+
+def referral_required(view):
+    """Pass the signed-in referral to the view, or send the person to sign in."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        referral = signed_in_referral()
+        if referral is None:
+            flash(_("Please sign in again with your reference code."), "info")
+            return redirect(url_for("citizen.landing"))
+        return view(referral, *args, **kwargs)
+
+    return wrapper
+
+
+def offer_window():
+    config = current_app.config
+    return booking_window(
+        now(), config["BOOKING_LEAD_WORKING_DAYS"], config["BOOKING_HORIZON_WORKING_DAYS"]
+    )
+
+
+def next_step(referral: Referral) -> str:
+    """The endpoint that continues this referral's journey."""
+    booking = referral.active_booking or referral.latest_booking
+    if booking is None or booking.status == BookingStatus.EXPIRED:
+        return "citizen.choose_slot"
+    if booking.status == BookingStatus.HELD:
+        return "citizen.choose_slot" if booking.hold_lapsed(now()) else "citizen.review"
+    return "citizen.my_booking"
+
+
+def held_booking(referral: Referral):
+    booking = referral.active_booking
+    if booking is None or booking.status != BookingStatus.HELD:
+        abort(404)
+    return booking
+
+
+def confirmed_booking(referral: Referral):
+    booking = referral.active_booking
+    if booking is None or booking.status != BookingStatus.CONFIRMED:
+        abort(404)
+    return booking

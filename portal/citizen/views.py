@@ -1,0 +1,181 @@
+"""Citizen journey: sign in → choose a time → review → confirm; then manage."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.booking import operations
+from portal.citizen import bp, sign_in
+from portal.citizen.forms import ChooseSlotForm, ConfirmForm, SignInForm
+from portal.citizen.journey import (
+    confirmed_booking,
+    held_booking,
+    next_step,
+    offer_window,
+    referral_required,
+    sign_out,
+)
+from portal.citizen.journey import sign_in as start_session
+from portal.citizen.slot_pages import slot_page
+from portal.clock import now
+from portal.extensions import db
+from portal.referrals.models import ReferralState
+from portal.scheduling.models import Slot
+
+
+@bp.route("/", methods=["GET", "POST"])
+def landing():
+    form = SignInForm()
+    errors, status = [], 200
+    if form.validate_on_submit():
+        result = sign_in.attempt(form.normalised_code, form.identifier.data)
+        db.session.commit()  # failures count even though the attempt failed
+        if result.referral is None:
+            errors, status = [("code", result.error)], 429 if result.locked_until else 200
+        else:
+            state = result.referral.state(now())
+            if state is not ReferralState.ACTIVE:
+                return render_template("citizen/code_unusable.html", referral=result.referral, state=state)
+            start_session(result.referral)
+            return redirect(url_for(next_step(result.referral)))
+    return (
+        render_template("citizen/landing.html", form=form, errors=errors, page_errors=errors),
+        status,
+    )
+
+
+@bp.route("/marcar/horarios", methods=["GET", "POST"])
+@referral_required
+def choose_slot(referral):
+    if referral.active_booking and referral.active_booking.status == "confirmed":
+        return redirect(url_for("citizen.reschedule"))
+    form = ChooseSlotForm()
+    if form.validate_on_submit():
+        try:
+            operations.hold(
+                referral, form.slot.data, now(), current_app.config["HOLD_MINUTES"], offer_window()
+            )
+        except operations.BookingError:
+            db.session.rollback()
+            flash(_("Sorry, that time is no longer available. Please choose another."), "error")
+            return redirect(url_for("citizen.choose_slot"))
+        db.session.commit()
+        return redirect(url_for("citizen.review"))
+    return slot_page(referral, form, "citizen/choose_slot.html")
+
+
+@bp.route("/marcar/revisao")
+@referral_required
+def review(referral):
+    booking = referral.active_booking
+    if booking is None or booking.status != "held" or booking.hold_lapsed(now()):
+        flash(_("Your reservation expired and the time was released. Please choose a time again."), "error")
+        return redirect(url_for("citizen.choose_slot"))
+    return render_template("citizen/review.html", referral=referral, booking=booking, form=ConfirmForm())
+
+
+@bp.route("/marcar/prolongar", methods=["POST"])
+@referral_required
+def extend_hold(referral):
+    booking = held_booking(referral)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.extend_hold(booking, now(), current_app.config["HOLD_MINUTES"])
+        except operations.HoldExpired:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(_("Your reservation was extended."), "success")
+    return redirect(url_for("citizen.review"))
+
+
+@bp.route("/marcar/confirmar", methods=["POST"])
+@referral_required
+def confirm(referral):
+    booking = held_booking(referral)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("citizen.review"))
+    try:
+        operations.confirm(booking, now())
+    except operations.HoldExpired:
+        db.session.commit()  # keep the hold marked as expired
+        flash(_("Your reservation expired and the time was released. Please choose a time again."), "error")
+        return redirect(url_for("citizen.choose_slot"))
+    db.session.commit()
+    return redirect(url_for("citizen.confirmed"))
+
+
+@bp.route("/marcar/confirmada")
+@referral_required
+def confirmed(referral):
+    booking = confirmed_booking(referral)
+    return render_template("citizen/confirmed.html", referral=referral, booking=booking)
+
+
+@bp.route("/a-minha-marcacao")
+@referral_required
+def my_booking(referral):
+    booking = referral.active_booking or referral.latest_booking
+    if booking is None or booking.status in ("held", "expired"):
+        return redirect(url_for(next_step(referral)))
+    changeable = booking.status == "confirmed" and booking.slot.starts_at > now()
+    return render_template(
+        "citizen/my_booking.html", referral=referral, booking=booking, changeable=changeable
+    )
+
+
+@bp.route("/a-minha-marcacao/reagendar", methods=["GET", "POST"])
+@referral_required
+def reschedule(referral):
+    booking = confirmed_booking(referral)
+    form = ChooseSlotForm()
+    if form.validate_on_submit():
+        return redirect(url_for("citizen.confirm_reschedule", horario=form.slot.data))
+    return slot_page(referral, form, "citizen/reschedule.html", booking=booking)
+
+
+@bp.route("/a-minha-marcacao/reagendar/confirmar", methods=["GET", "POST"])
+@referral_required
+def confirm_reschedule(referral):
+    booking = confirmed_booking(referral)
+    slot = db.session.get(Slot, request.args.get("horario", type=int) or 0)
+    form = ConfirmForm()
+    if slot is None:
+        return redirect(url_for("citizen.reschedule"))
+    if form.validate_on_submit():
+        try:
+            operations.reschedule(booking, slot.id, now(), offer_window())
+        except operations.BookingError:
+            db.session.rollback()
+            flash(_("Sorry, that time is no longer available. Your booking was not changed."), "error")
+            return redirect(url_for("citizen.reschedule"))
+        db.session.commit()
+        flash(_("Your booking was moved to the new time."), "success")
+        return redirect(url_for("citizen.my_booking"))
+    return render_template(
+        "citizen/confirm_reschedule.html", booking=booking, new_slot=slot, form=form
+    )
+
+
+@bp.route("/a-minha-marcacao/cancelar", methods=["GET", "POST"])
+@referral_required
+def cancel(referral):
+    booking = confirmed_booking(referral)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            operations.cancel(booking, now())
+        except operations.NotChangeable:
+            db.session.rollback()
+            flash(_("This booking can no longer be cancelled here. Please call the phone line."), "error")
+            return redirect(url_for("citizen.my_booking"))
+        db.session.commit()
+        return render_template("citizen/cancelled.html", referral=referral, booking=booking)
+    return render_template("citizen/cancel.html", booking=booking, form=form)
+
+
+@bp.route("/sair", methods=["POST"])
+def leave():
+    if ConfirmForm().validate_on_submit():
+        sign_out()
+        flash(_("You have signed out."), "success")
+    return redirect(url_for("citizen.landing"))

@@ -1,0 +1,13 @@
+"""Every operational task is a flask command; this registers them."""
+
+
+def register_commands(app) -> None:
+    from portal.booking.cli import bookings_cli
+    from portal.demo.cli import seed_demo
+    from portal.referrals.cli import referral_cli
+    from portal.scheduling.cli import slots_cli
+
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(referral_cli)
+    app.cli.add_command(slots_cli)
+    app.cli.add_command(bookings_cli)

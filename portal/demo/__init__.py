@@ -1,0 +1,1 @@
+"""Demonstration data for development: centres, desks, subjects, slots, codes."""

@@ -1,0 +1,68 @@
+"""Error pages: translated, in the layout, never a stack trace."""
+
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import db
+
+MESSAGES = {
+    400: (_l("The request could not be understood"), _l("Please go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (
+        _l("Page not found"),
+        _l("Check the address. If you followed a link, it may be out of date."),
+    ),
+    405: (_l("Action not allowed"), _l("This page cannot be used that way. Go back and try again.")),
+    413: (
+        _l("What you sent is too large"),
+        _l("Nothing was lost: go back and send smaller files, or fewer at a time."),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l("For your security, please wait a few minutes before trying again."),
+    ),
+    500: (
+        _l("Sorry, something went wrong on our side"),
+        _l("Please try again in a few minutes. If it keeps happening, call the phone line."),
+    ),
+}
+
+
+def render_error(code: int, title=None, message=None):
+    default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    page = render_template(
+        "errors/error.html",
+        status=code,
+        title=title or default_title,
+        message=message or default_message,
+    )
+    return page, code
+
+
+def handle_http_error(error: HTTPException):
+    return render_error(error.code if error.code in MESSAGES else 500)
+
+
+def handle_csrf_error(_error: CSRFError):
+    return render_error(
+        400,
+        _l("Your session expired"),
+        _l("For your security, forms expire after a while. Go back, reload the page and try again."),
+    )
+
+
+def handle_unexpected_error(error: Exception):
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    current_app.logger.exception("Unhandled error")
+    return render_error(500)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,14 @@
+"""Every model, imported once so metadata (and Alembic) sees the whole schema."""
+
+from portal.booking.models import Booking  # noqa: F401
+from portal.referrals.models import Referral  # noqa: F401
+from portal.scheduling.models import (  # noqa: F401
+    ChecklistItem,
+    Closure,
+    Desk,
+    DistrictCentre,
+    OpeningHours,
+    Slot,
+    Subject,
+)
+from portal.throttling.models import SignInFailure, SignInLock  # noqa: F401

@@ -1,0 +1,1 @@
+"""Reference codes issued by the phone line, and signing in with them."""

@@ -1,0 +1,117 @@
+"""Issuing reference codes and signing in with them."""
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.referrals import codes
+from portal.referrals.identifiers import (
+    InvalidIdentifier,
+    is_company_niss,
+    validate_nipc,
+    validate_niss,
+)
+from portal.referrals.models import Referral
+from portal.scheduling.models import Audience, Subject
+
+LANGUAGES = ("pt_PT", "en")
+
+
+@dataclass
+class ReferralRequest:
+    subject_code: str
+    niss: str
+    email: str
+    language: str = "pt_PT"
+    nipc: str | None = None
+
+
+@dataclass
+class InvalidReferral(Exception):
+    """Field name → reason code; nothing was written."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self):
+        return ", ".join(f"{name}: {reason}" for name, reason in self.errors.items())
+
+
+def _validated(request: ReferralRequest) -> tuple[Subject, Audience, str, str | None, str]:
+    errors: dict[str, str] = {}
+    subject = db.session.scalar(
+        select(Subject).where(Subject.code == request.subject_code, Subject.active.is_(True))
+    )
+    if subject is None:
+        errors["subject"] = "unknown"
+    audience = Audience.COMPANY if request.nipc else Audience.CITIZEN
+    niss = nipc = email = None
+    try:
+        niss = validate_niss(request.niss)
+    except InvalidIdentifier as error:
+        errors["niss"] = error.reason
+    else:
+        if audience is Audience.COMPANY and not is_company_niss(niss):
+            errors["niss"] = "not_company"
+        elif audience is Audience.CITIZEN and is_company_niss(niss):
+            errors["niss"] = "company"
+    if request.nipc:
+        try:
+            nipc = validate_nipc(request.nipc)
+        except InvalidIdentifier as error:
+            errors["nipc"] = error.reason
+    try:
+        email = validate_email(request.email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        errors["email"] = "invalid"
+    if request.language not in LANGUAGES:
+        errors["language"] = "unknown"
+    if subject is not None and not subject.serves(audience):
+        errors["subject"] = "audience"
+    if errors:
+        raise InvalidReferral(errors)
+    return subject, audience, niss, nipc, email
+
+
+def issue_referral(request: ReferralRequest, now: datetime, valid_days: int) -> Referral:
+    """Create a referral with a fresh code; raises InvalidReferral."""
+    subject, audience, niss, nipc, email = _validated(request)
+    code = codes.generate()
+    while db.session.scalar(select(Referral.id).where(Referral.code == code)) is not None:
+        code = codes.generate()  # 2⁵⁵ codes: a collision is rare, but cheap to rule out
+    referral = Referral(
+        code=code,
+        subject=subject,
+        audience=audience,
+        niss=niss,
+        nipc=nipc,
+        email=email,
+        language=request.language,
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    db.session.add(referral)
+    db.session.flush()
+    return referral
+
+
+class SignInRefused(Exception):
+    """Code and identifier do not match a referral (deliberately no more detail)."""
+
+
+def _identifier_matches(referral: Referral, identifier: str) -> bool:
+    candidates = [referral.niss] + ([referral.nipc] if referral.nipc else [])
+    given = "".join(identifier.split())
+    # Constant-time comparison: timing must not tell which part was wrong.
+    return any(hmac.compare_digest(given.encode(), value.encode()) for value in candidates)
+
+
+def find_referral(code: str, identifier: str) -> Referral:
+    """The referral for an already-normalised code whose NISS (or NIPC) matches."""
+    referral = db.session.scalar(select(Referral).where(Referral.code == code))
+    if referral is None or not _identifier_matches(referral, identifier):
+        raise SignInRefused()
+    return referral

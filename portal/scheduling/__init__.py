@@ -1,0 +1,1 @@
+"""Where and when remote sessions can happen: centres, desks, subjects, slots."""

@@ -1,0 +1,60 @@
+"""Working days and Lisbon wall-clock time.
+
+Slots are planned in Lisbon local time and stored in UTC. Around the clock
+changes (last Sunday of March and of October, 01:00 UTC) a local time may not
+exist or may exist twice; ``lisbon_to_utc`` refuses the first and takes the
+first occurrence of the second, so no slot is ever an hour off.
+"""
+
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LISBON = ZoneInfo("Europe/Lisbon")
+AZORES = ZoneInfo("Atlantic/Azores")
+
+
+class NonexistentLocalTime(ValueError):
+    """The wall-clock time falls in the hour skipped when clocks go forward."""
+
+
+@lru_cache(maxsize=32)
+def national_holidays(year: int) -> holidays.HolidayBase:
+    # The public category only: Carnaval is a yearly decision (tolerância de
+    # ponto), recorded as a closure when granted.
+    return holidays.country_holidays("PT", years=year, language="pt_PT")
+
+
+def is_holiday(day: date) -> bool:
+    return day in national_holidays(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and not is_holiday(day)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The ``count``-th working day after ``day`` (``day`` itself when count is 0)."""
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def lisbon_to_utc(day: date, clock: time) -> datetime:
+    local = datetime.combine(day, clock, tzinfo=LISBON)  # fold=0: first of a repeated hour
+    utc = local.astimezone(timezone.utc)
+    if utc.astimezone(LISBON).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NonexistentLocalTime(f"{day} {clock} does not exist in Lisbon")
+    return utc
+
+
+def to_lisbon(moment: datetime) -> datetime:
+    return moment.astimezone(LISBON)
+
+
+def lisbon_today(now: datetime) -> date:
+    return to_lisbon(now).date()
