@@ -14,7 +14,10 @@ MESSAGES = {
         _l("Page not found"),
         _l("Check the address. If you followed a link, it may be out of date."),
     ),
-    405: (_l("Action not allowed"), _l("This page cannot be used that way. Go back and try again.")),
+    405: (
+        _l("Action not allowed"),
+        _l("This page cannot be used that way. Go back and try again."),
+    ),
     413: (
         _l("What you sent is too large"),
         _l("Nothing was lost: go back and send smaller files, or fewer at a time."),
@@ -42,14 +45,19 @@ def render_error(code: int, title=None, message=None):
 
 
 def handle_http_error(error: HTTPException):
-    return render_error(error.code if error.code in MESSAGES else 500)
+    page, code = render_error(error.code if error.code in MESSAGES else 500)
+    # Keep headers the status needs, such as Allow on a 405.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return page, code, headers
 
 
 def handle_csrf_error(_error: CSRFError):
     return render_error(
         400,
         _l("Your session expired"),
-        _l("For your security, forms expire after a while. Go back, reload the page and try again."),
+        _l(
+            "For your security, forms expire after a while. Go back, reload the page and try again."
+        ),
     )
 
 

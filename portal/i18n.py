@@ -49,7 +49,9 @@ def remember_language(response):
 def language_switch() -> dict:
     """The link to the other language: same page, same query, other ?lang."""
     parameter, label = SWITCH_TO[current_language()]
-    query = {k: v for k, v in request.args.items() if k != "lang"} if request.method == "GET" else {}
+    query = (
+        {k: v for k, v in request.args.items() if k != "lang"} if request.method == "GET" else {}
+    )
     query["lang"] = parameter
     hreflang = "en" if parameter == "en" else "pt-PT"
     return {"url": f"{request.path}?{urlencode(query)}", "label": label, "hreflang": hreflang}
@@ -78,7 +80,9 @@ def clock_time(moment: datetime, language: str | None = None) -> str:
 
 def init_app(app) -> None:
     app.after_request(remember_language)
-    app.jinja_env.filters.update(long_date=long_date, clock_time=clock_time, day_heading=day_heading)
+    app.jinja_env.filters.update(
+        long_date=long_date, clock_time=clock_time, day_heading=day_heading
+    )
     app.context_processor(
         lambda: {
             "language_switch": language_switch,

@@ -42,7 +42,8 @@ def expire_lapsed_holds(now: datetime, slot_id: int | None = None) -> int:
     if slot_id is not None:
         statement = statement.where(Booking.slot_id == slot_id)
     result = db.session.execute(
-        statement.values(status=BookingStatus.EXPIRED), execution_options={"synchronize_session": "fetch"}
+        statement.values(status=BookingStatus.EXPIRED),
+        execution_options={"synchronize_session": "fetch"},
     )
     return result.rowcount
 
@@ -87,9 +88,7 @@ def _take_seat(slot: Slot, now: datetime, write) -> None:
     raise SlotUnavailable()
 
 
-def hold(
-    referral: Referral, slot_id: int, now: datetime, hold_minutes: int, window
-) -> Booking:
+def hold(referral: Referral, slot_id: int, now: datetime, hold_minutes: int, window) -> Booking:
     """Hold a seat for the referral, replacing a hold it already had."""
     if referral.active_booking is not None and referral.active_booking.status != "held":
         raise NotChangeable()

@@ -32,9 +32,7 @@ def attempt(code: str, identifier: str) -> SignInResult:
     except SignInRefused:
         throttle.record_failure(keys, moment)
         return SignInResult(
-            error=_(
-                "The reference code and the number do not match. Check both and try again."
-            )
+            error=_("The reference code and the number do not match. Check both and try again.")
         )
 
 

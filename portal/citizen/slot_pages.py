@@ -4,8 +4,8 @@ from datetime import date
 
 from flask import current_app, render_template, request
 
-from portal.clock import now
 from portal.citizen.journey import offer_window
+from portal.clock import now
 from portal.scheduling.slots import group_by_day, offered_slots
 
 

@@ -1,6 +1,6 @@
 """Citizen journey: sign in → choose a time → review → confirm; then manage."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.booking import operations
@@ -12,9 +12,11 @@ from portal.citizen.journey import (
     next_step,
     offer_window,
     referral_required,
-    sign_out,
 )
 from portal.citizen.journey import sign_in as start_session
+from portal.citizen.journey import (
+    sign_out,
+)
 from portal.citizen.slot_pages import slot_page
 from portal.clock import now
 from portal.extensions import db
@@ -34,7 +36,9 @@ def landing():
         else:
             state = result.referral.state(now())
             if state is not ReferralState.ACTIVE:
-                return render_template("citizen/code_unusable.html", referral=result.referral, state=state)
+                return render_template(
+                    "citizen/code_unusable.html", referral=result.referral, state=state
+                )
             start_session(result.referral)
             return redirect(url_for(next_step(result.referral)))
     return (
@@ -68,9 +72,14 @@ def choose_slot(referral):
 def review(referral):
     booking = referral.active_booking
     if booking is None or booking.status != "held" or booking.hold_lapsed(now()):
-        flash(_("Your reservation expired and the time was released. Please choose a time again."), "error")
+        flash(
+            _("Your reservation expired and the time was released. Please choose a time again."),
+            "error",
+        )
         return redirect(url_for("citizen.choose_slot"))
-    return render_template("citizen/review.html", referral=referral, booking=booking, form=ConfirmForm())
+    return render_template(
+        "citizen/review.html", referral=referral, booking=booking, form=ConfirmForm()
+    )
 
 
 @bp.route("/marcar/prolongar", methods=["POST"])
@@ -98,7 +107,10 @@ def confirm(referral):
         operations.confirm(booking, now())
     except operations.HoldExpired:
         db.session.commit()  # keep the hold marked as expired
-        flash(_("Your reservation expired and the time was released. Please choose a time again."), "error")
+        flash(
+            _("Your reservation expired and the time was released. Please choose a time again."),
+            "error",
+        )
         return redirect(url_for("citizen.choose_slot"))
     db.session.commit()
     return redirect(url_for("citizen.confirmed"))
@@ -146,7 +158,9 @@ def confirm_reschedule(referral):
             operations.reschedule(booking, slot.id, now(), offer_window())
         except operations.BookingError:
             db.session.rollback()
-            flash(_("Sorry, that time is no longer available. Your booking was not changed."), "error")
+            flash(
+                _("Sorry, that time is no longer available. Your booking was not changed."), "error"
+            )
             return redirect(url_for("citizen.reschedule"))
         db.session.commit()
         flash(_("Your booking was moved to the new time."), "success")
@@ -166,11 +180,23 @@ def cancel(referral):
             operations.cancel(booking, now())
         except operations.NotChangeable:
             db.session.rollback()
-            flash(_("This booking can no longer be cancelled here. Please call the phone line."), "error")
+            flash(
+                _("This booking can no longer be cancelled here. Please call the phone line."),
+                "error",
+            )
             return redirect(url_for("citizen.my_booking"))
         db.session.commit()
-        return render_template("citizen/cancelled.html", referral=referral, booking=booking)
+        return redirect(url_for("citizen.cancelled"))
     return render_template("citizen/cancel.html", booking=booking, form=form)
+
+
+@bp.route("/a-minha-marcacao/cancelada")
+@referral_required
+def cancelled(referral):
+    booking = referral.latest_booking
+    if booking is None or booking.status != "cancelled":
+        abort(404)
+    return render_template("citizen/cancelled.html", referral=referral, booking=booking)
 
 
 @bp.route("/sair", methods=["POST"])

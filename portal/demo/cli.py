@@ -46,9 +46,7 @@ def seed_places_and_subjects() -> None:
                 for i, (pt, en, required) in enumerate(checklist)
             ]
         subjects.append(subject)
-    centres = {
-        code: _get_or_create(DistrictCentre, code, name=name) for code, name in data.CENTRES
-    }
+    centres = {code: _get_or_create(DistrictCentre, code, name=name) for code, name in data.CENTRES}
     for code, name, centre, attendants in data.DESKS:
         desk = _get_or_create(
             Desk, code, name=name, centre=centres[centre], parallel_attendants=attendants

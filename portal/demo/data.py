@@ -36,12 +36,21 @@ SUBJECTS = [
         "both",
         30,
         [
-            ("Documento de identificação (Cartão de Cidadão ou passaporte)",
-             "Identity document (Citizen Card or passport)", True),
-            ("Extrato de remunerações ou declaração de remunerações em causa",
-             "Statement or declaration of earnings concerned", False),
-            ("Comprovativos de pagamento de contribuições",
-             "Proof of contribution payments", False),
+            (
+                "Documento de identificação (Cartão de Cidadão ou passaporte)",
+                "Identity document (Citizen Card or passport)",
+                True,
+            ),
+            (
+                "Extrato de remunerações ou declaração de remunerações em causa",
+                "Statement or declaration of earnings concerned",
+                False,
+            ),
+            (
+                "Comprovativos de pagamento de contribuições",
+                "Proof of contribution payments",
+                False,
+            ),
         ],
     ),
     (
@@ -51,14 +60,22 @@ SUBJECTS = [
         "citizen",
         30,
         [
-            ("Requerimento de proteção jurídica (modelo PJ 1) preenchido",
-             "Completed legal protection application (form PJ 1)", True),
-            ("Documento de identificação do requerente",
-             "Applicant's identity document", True),
-            ("Declaração de IRS e nota de liquidação do último ano",
-             "Last year's income tax return and assessment", True),
-            ("Comprovativos de despesas do agregado (renda, crédito à habitação, saúde)",
-             "Proof of household expenses (rent, mortgage, health)", False),
+            (
+                "Requerimento de proteção jurídica (modelo PJ 1) preenchido",
+                "Completed legal protection application (form PJ 1)",
+                True,
+            ),
+            ("Documento de identificação do requerente", "Applicant's identity document", True),
+            (
+                "Declaração de IRS e nota de liquidação do último ano",
+                "Last year's income tax return and assessment",
+                True,
+            ),
+            (
+                "Comprovativos de despesas do agregado (renda, crédito à habitação, saúde)",
+                "Proof of household expenses (rent, mortgage, health)",
+                False,
+            ),
         ],
     ),
     (
@@ -68,8 +85,11 @@ SUBJECTS = [
         "citizen",
         20,
         [
-            ("Documento de identificação do titular e de cada familiar a incluir",
-             "Identity document of the holder and of each family member to include", True),
+            (
+                "Documento de identificação do titular e de cada familiar a incluir",
+                "Identity document of the holder and of each family member to include",
+                True,
+            ),
             ("Comprovativo de morada atual", "Proof of current address", False),
         ],
     ),

@@ -5,10 +5,11 @@ check symbol, shown in groups of four: ``7KQ2-M9XD-4HRB``. Input is accepted
 in any case, with or without spaces and hyphens, and with the look-alikes
 Crockford allows (O for 0, I and L for 1).
 
-The check symbol is a weighted sum over GF(32), ``Σ vᵢ·αⁱ`` with α a primitive
-element. Every weight is distinct and non-zero, so any single wrong symbol and
-any swap of two different symbols changes the sum: the typo is caught before
-the database is asked anything.
+The check symbol is a weighted sum over GF(32), ``Σ vᵢ·αⁱ⁺¹`` with α a primitive
+element, so that the whole code sums to zero with the check symbol weighted 1
+(α⁰). All twelve weights are distinct and non-zero (α has order 31), so any
+single wrong symbol and any swap of two different symbols changes the sum:
+the typo is caught before the database is asked anything.
 """
 
 import re
@@ -44,8 +45,8 @@ def _gf32_multiply(a: int, b: int) -> int:
 def _weights(count: int) -> list[int]:
     weights, power = [], 1
     for _ in range(count):
+        power = _gf32_multiply(power, 0b10)  # α = x; α⁰ is left for the check symbol
         weights.append(power)
-        power = _gf32_multiply(power, 0b10)  # α = x
     return weights
 
 

@@ -36,9 +36,7 @@ class Referral(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     subject = relationship("Subject")
-    bookings: Mapped[list[Booking]] = relationship(
-        back_populates="referral", order_by="Booking.id"
-    )
+    bookings: Mapped[list[Booking]] = relationship(back_populates="referral", order_by="Booking.id")
 
     @property
     def display_code(self) -> str:

@@ -40,15 +40,8 @@ class InvalidReferral(Exception):
         return ", ".join(f"{name}: {reason}" for name, reason in self.errors.items())
 
 
-def _validated(request: ReferralRequest) -> tuple[Subject, Audience, str, str | None, str]:
-    errors: dict[str, str] = {}
-    subject = db.session.scalar(
-        select(Subject).where(Subject.code == request.subject_code, Subject.active.is_(True))
-    )
-    if subject is None:
-        errors["subject"] = "unknown"
-    audience = Audience.COMPANY if request.nipc else Audience.CITIZEN
-    niss = nipc = email = None
+def _check_identifiers(request: ReferralRequest, audience: Audience, errors: dict):
+    niss = nipc = None
     try:
         niss = validate_niss(request.niss)
     except InvalidIdentifier as error:
@@ -63,14 +56,31 @@ def _validated(request: ReferralRequest) -> tuple[Subject, Audience, str, str | 
             nipc = validate_nipc(request.nipc)
         except InvalidIdentifier as error:
             errors["nipc"] = error.reason
-    try:
-        email = validate_email(request.email, check_deliverability=False).normalized
-    except EmailNotValidError:
-        errors["email"] = "invalid"
+    return niss, nipc
+
+
+def _check_contact(request: ReferralRequest, errors: dict) -> str | None:
     if request.language not in LANGUAGES:
         errors["language"] = "unknown"
-    if subject is not None and not subject.serves(audience):
+    try:
+        return validate_email(request.email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        errors["email"] = "invalid"
+        return None
+
+
+def _validated(request: ReferralRequest) -> tuple[Subject, Audience, str, str | None, str]:
+    errors: dict[str, str] = {}
+    audience = Audience.COMPANY if request.nipc else Audience.CITIZEN
+    subject = db.session.scalar(
+        select(Subject).where(Subject.code == request.subject_code, Subject.active.is_(True))
+    )
+    if subject is None:
+        errors["subject"] = "unknown"
+    elif not subject.serves(audience):
         errors["subject"] = "audience"
+    niss, nipc = _check_identifiers(request, audience, errors)
+    email = _check_contact(request, errors)
     if errors:
         raise InvalidReferral(errors)
     return subject, audience, niss, nipc, email

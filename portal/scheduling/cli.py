@@ -23,7 +23,9 @@ def publish_all(weeks: int) -> int:
 
 
 @slots_cli.command("publish")
-@click.option("--weeks", type=int, default=None, help="How far ahead (default SLOT_GENERATION_WEEKS).")
+@click.option(
+    "--weeks", type=int, default=None, help="How far ahead (default SLOT_GENERATION_WEEKS)."
+)
 def publish(weeks):
     """Create missing slots for every remote desk; safe to run daily."""
     created = publish_all(weeks or current_app.config["SLOT_GENERATION_WEEKS"])

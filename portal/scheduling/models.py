@@ -1,8 +1,17 @@
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Time
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime

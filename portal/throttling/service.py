@@ -30,7 +30,9 @@ class DatabaseStore:
         return until if until is not None and until > now else None
 
     def record_failure(self, key: str, now: datetime, policy: Policy) -> None:
-        db.session.execute(delete(SignInFailure).where(SignInFailure.failed_at < now - policy.window))
+        db.session.execute(
+            delete(SignInFailure).where(SignInFailure.failed_at < now - policy.window)
+        )
         db.session.add(SignInFailure(key=key, failed_at=now))
         db.session.flush()
         recent = db.session.scalar(

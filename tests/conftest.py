@@ -1,0 +1,96 @@
+"""Fixtures: an app per test on SQLite, and on PostgreSQL when it is configured.
+
+Tests that take the ``app`` fixture (directly or through ``client``) run once
+per database backend. PostgreSQL runs when PORTAL_TEST_POSTGRESQL_URL is set,
+for example ``postgresql+psycopg://127.0.0.1:5432/test``; otherwise those
+runs are skipped with that reason.
+"""
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask import g
+from sqlalchemy import text
+
+from portal import create_app
+from portal.extensions import db
+from tests.pages import PageClient
+
+POSTGRESQL_URL = os.environ.get("PORTAL_TEST_POSTGRESQL_URL")
+POSTGRESQL_SKIP_REASON = (
+    "PostgreSQL not configured: set PORTAL_TEST_POSTGRESQL_URL "
+    "(e.g. postgresql+psycopg://127.0.0.1:5432/test) to run the database suite on it"
+)
+# A Wednesday before the December holidays (1 and 8 December).
+DEFAULT_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    """The app's notion of now, which a test can move."""
+
+    def __init__(self, now: datetime = DEFAULT_NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    if not POSTGRESQL_URL:
+        pytest.skip(POSTGRESQL_SKIP_REASON)
+    return POSTGRESQL_URL
+
+
+def reset_postgresql(app) -> None:
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+def make_app(database_url, tmp_path, **overrides):
+    settings = {
+        "ENVIRONMENT": "testing",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-to-pass",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_SECURE": False,
+        "SERVER_NAME": "localhost",
+    }
+    settings.update(overrides)
+    app = create_app(settings)
+    app.instance_path = str(tmp_path / "instance")
+    return app
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def app(database_url, tmp_path, clock):
+    app = make_app(database_url, tmp_path)
+    if database_url.startswith("postgresql"):
+        reset_postgresql(app)
+    app.extensions["clock"] = clock
+    # The test keeps an app context open and requests reuse it, so give each
+    # request an empty ``g`` as a real server does (Flask-WTF caches the CSRF
+    # token there, Flask-Babel the locale).
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return PageClient(app.test_client())

@@ -1,0 +1,125 @@
+"""Plain functions that create domain objects with sensible defaults."""
+
+import itertools
+from datetime import time, timedelta
+
+from portal.extensions import db
+from portal.referrals.codes import generate
+from portal.referrals.models import Referral
+from portal.scheduling.models import (
+    Audience,
+    ChecklistItem,
+    Desk,
+    DistrictCentre,
+    OpeningHours,
+    Slot,
+    Subject,
+)
+
+_numbers = itertools.count(1)
+
+CITIZEN_NISS = "11234567892"
+COMPANY_NISS = "20000000001"
+COMPANY_NIPC = "501964843"
+
+
+def create_centre(**overrides) -> DistrictCentre:
+    n = next(_numbers)
+    centre = DistrictCentre(**{"code": f"centre-{n}", "name": f"Centro Distrital {n}", **overrides})
+    db.session.add(centre)
+    db.session.flush()
+    return centre
+
+
+def create_subject(**overrides) -> Subject:
+    n = next(_numbers)
+    values = {
+        "code": f"subject-{n}",
+        "name_pt": f"Assunto {n}",
+        "name_en": f"Subject {n}",
+        "audience": Audience.BOTH,
+        "session_minutes": 30,
+    }
+    values.update(overrides)
+    subject = Subject(**values)
+    subject.checklist = [
+        ChecklistItem(
+            position=0, label_pt="Documento de identificação", label_en="Identity document"
+        )
+    ]
+    db.session.add(subject)
+    db.session.flush()
+    return subject
+
+
+def create_desk(
+    centre=None, subjects=(), hours=((time(9), time(12)),), weekdays=range(5), **overrides
+):
+    n = next(_numbers)
+    values = {
+        "code": f"desk-{n}",
+        "name": f"Balcão {n}",
+        "centre": centre or create_centre(),
+        "parallel_attendants": 1,
+        "slot_minutes": 30,
+        "remote_enabled": True,
+    }
+    values.update(overrides)
+    desk = Desk(**values)
+    desk.opening_hours = [
+        OpeningHours(weekday=day, opens=opens, closes=closes)
+        for day in weekdays
+        for opens, closes in hours
+    ]
+    desk.subjects = list(subjects)
+    db.session.add(desk)
+    db.session.flush()
+    return desk
+
+
+def create_slot(desk, starts_at, capacity=None) -> Slot:
+    slot = Slot(
+        desk=desk,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=desk.slot_minutes),
+        capacity=capacity or desk.parallel_attendants,
+    )
+    db.session.add(slot)
+    db.session.flush()
+    return slot
+
+
+def create_referral(subject, now, **overrides) -> Referral:
+    values = {
+        "code": generate(),
+        "subject": subject,
+        "audience": Audience.CITIZEN,
+        "niss": CITIZEN_NISS,
+        "email": "pessoa@example.pt",
+        "language": "pt_PT",
+        "created_at": now,
+        "expires_at": now + timedelta(days=10),
+    }
+    values.update(overrides)
+    referral = Referral(**values)
+    db.session.add(referral)
+    db.session.flush()
+    return referral
+
+
+def create_world(now, attendants=1, subject_overrides=None):
+    """A subject served by two remote desks of two centres, with slots published."""
+    from types import SimpleNamespace
+
+    from portal.scheduling.calendar import lisbon_today
+    from portal.scheduling.slots import publish_slots
+
+    subject = create_subject(**(subject_overrides or {}))
+    north = create_desk(subjects=[subject], parallel_attendants=attendants, name="Balcão Norte")
+    south = create_desk(subjects=[subject], parallel_attendants=attendants, name="Balcão Sul")
+    today = lisbon_today(now)
+    for desk in (north, south):
+        publish_slots(desk, today, today + timedelta(weeks=4))
+    referral = create_referral(subject, now)
+    db.session.commit()
+    return SimpleNamespace(subject=subject, desks=[north, south], referral=referral)

@@ -1,0 +1,60 @@
+import pytest
+
+from portal import create_app
+from portal.config import ConfigurationError
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_ENVIRONMENT", raising=False)
+    with pytest.raises(ConfigurationError):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+@pytest.mark.parametrize("weak", ["dev", "short", "changeme"])
+def test_production_refuses_a_guessable_secret(weak, tmp_path):
+    with pytest.raises(ConfigurationError):
+        create_app({"SECRET_KEY": weak, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+def test_development_generates_a_secret_once_and_keeps_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENVIRONMENT", "development")
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"}
+    from flask import Flask
+
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "instance"))
+    first = create_app(settings).config["SECRET_KEY"]
+    second = create_app(settings).config["SECRET_KEY"]
+    assert len(first) >= 32 and first == second
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_every_setting_can_come_from_a_prefixed_environment_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PORTAL_HOLD_MINUTES", "20")
+    monkeypatch.setenv("PORTAL_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/env.db")
+    app = create_app()
+    assert app.config["HOLD_MINUTES"] == 20
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.db")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("PORTAL_SQLALCHEMY_DATABASE_URI", raising=False)
+    from flask import Flask
+
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "instance"))
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/instance/portal.sqlite3"
+
+
+def test_readme_documents_every_setting():
+    from pathlib import Path
+
+    from portal.config import DEFAULTS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    missing = [key for key in DEFAULTS if f"`PORTAL_{key}`" not in readme]
+    assert not missing, f"settings missing from the README table: {missing}"
