@@ -41,8 +41,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal.booking.labels import status_label
     from portal.citizen import bp as citizen_bp
+    from portal.referrals.companies import display_phone
+    from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label
 
-    app.jinja_env.globals["booking_status_label"] = status_label
+    app.jinja_env.globals.update(
+        booking_status_label=status_label,
+        capacity_label=capacity_label,
+        display_phone=display_phone,
+        mandate_document=MANDATE_DOCUMENT,
+    )
 
     app.register_blueprint(citizen_bp)
 

@@ -61,6 +61,13 @@ def next_step(referral: Referral) -> str:
     return "citizen.my_booking"
 
 
+def after_hold(referral: Referral) -> str:
+    """Companies say who attends for them before they can confirm."""
+    if referral.is_company and referral.representative is None:
+        return "citizen.representative"
+    return "citizen.review"
+
+
 def held_booking(referral: Referral):
     booking = referral.active_booking
     if booking is None or booking.status != BookingStatus.HELD:

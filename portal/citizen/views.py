@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 
 from portal.booking import operations
 from portal.citizen import bp, sign_in
-from portal.citizen.forms import ChooseSlotForm, ConfirmForm, SignInForm
+from portal.citizen.forms import ChooseSlotForm, ConfirmForm, RepresentativeForm, SignInForm
 from portal.citizen.journey import (
+    after_hold,
     confirmed_booking,
     held_booking,
     next_step,
@@ -20,6 +21,7 @@ from portal.citizen.journey import (
 from portal.citizen.slot_pages import slot_page
 from portal.clock import now
 from portal.extensions import db
+from portal.referrals.companies import set_representative
 from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
 
@@ -63,7 +65,7 @@ def choose_slot(referral):
             flash(_("Sorry, that time is no longer available. Please choose another."), "error")
             return redirect(url_for("citizen.choose_slot"))
         db.session.commit()
-        return redirect(url_for("citizen.review"))
+        return redirect(url_for(after_hold(referral)))
     return slot_page(referral, form, "citizen/choose_slot.html")
 
 
@@ -77,9 +79,31 @@ def review(referral):
             "error",
         )
         return redirect(url_for("citizen.choose_slot"))
+    if after_hold(referral) != "citizen.review":
+        return redirect(url_for(after_hold(referral)))
     return render_template(
         "citizen/review.html", referral=referral, booking=booking, form=ConfirmForm()
     )
+
+
+@bp.route("/marcar/representante", methods=["GET", "POST"])
+@referral_required
+def representative(referral):
+    if not referral.is_company or referral.active_booking is None:
+        abort(404)
+    form = RepresentativeForm(obj=referral.representative)
+    if form.validate_on_submit():
+        set_representative(
+            referral,
+            form.company_name.data,
+            form.full_name.data,
+            form.capacity.data,
+            form.email.data,
+            form.phone.data,
+        )
+        db.session.commit()
+        return redirect(url_for(next_step(referral)))
+    return render_template("citizen/representative.html", referral=referral, form=form)
 
 
 @bp.route("/marcar/prolongar", methods=["POST"])
@@ -101,7 +125,7 @@ def extend_hold(referral):
 @referral_required
 def confirm(referral):
     booking = held_booking(referral)
-    if not ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit() or after_hold(referral) != "citizen.review":
         return redirect(url_for("citizen.review"))
     try:
         operations.confirm(booking, now())

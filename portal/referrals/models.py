@@ -36,7 +36,17 @@ class Referral(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     subject = relationship("Subject")
+    representative = relationship("Representative", back_populates="referral", uselist=False)
     bookings: Mapped[list[Booking]] = relationship(back_populates="referral", order_by="Booking.id")
+
+    @property
+    def is_company(self) -> bool:
+        return self.audience == Audience.COMPANY
+
+    @property
+    def contact_email(self) -> str:
+        """Where messages go: the company's representative once known."""
+        return self.representative.email if self.representative else self.email
 
     @property
     def display_code(self) -> str:
