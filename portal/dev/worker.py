@@ -5,6 +5,7 @@ The outbox stays the source of truth (rows are committed before this thread
 sees them); in production `flask outbox deliver --loop` runs as its own process.
 """
 
+import os
 import threading
 import time
 
@@ -33,14 +34,17 @@ def _loop(app) -> None:
 
 
 def init_app(app) -> None:
-    """Start the thread with the first request, so CLI commands never start one."""
+    """Start the thread with the first request served by ``flask run`` in development.
+
+    Other commands serve no request, and tests or gunicorn are not ``flask run``.
+    """
     if app.config["ENVIRONMENT"] != "development":
         return
     lock = threading.Lock()
     state = {"started": False}
 
     def start_worker():
-        if state["started"]:
+        if state["started"] or os.environ.get("FLASK_RUN_FROM_CLI") != "true":
             return
         with lock:
             if not state["started"]:

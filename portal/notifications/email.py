@@ -66,7 +66,6 @@ def compose(envelope: Envelope, facts: BookingFacts, now: datetime) -> EmailMess
     message["To"] = envelope.recipient
     message["Date"] = format_datetime(now)
     message["Message-ID"] = envelope.message_id
-    message["Content-Language"] = facts.language.replace("_", "-")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
@@ -86,4 +85,6 @@ def compose(envelope: Envelope, facts: BookingFacts, now: datetime) -> EmailMess
             params={"method": method},
             filename="cancel.ics" if method == "CANCEL" else "invite.ics",
         )
+    # After the parts: setting content replaces the Content-* headers.
+    message["Content-Language"] = facts.language.replace("_", "-")
     return message
