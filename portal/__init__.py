@@ -53,6 +53,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(citizen_bp)
 
+    from portal.dev import bp as dev_bp
+    from portal.dev import worker as dev_worker
+
+    app.register_blueprint(dev_bp)
+    dev_worker.init_app(app)
+
     from portal.commands import register_commands
 
     register_commands(app)

@@ -4,6 +4,8 @@
 def register_commands(app) -> None:
     from portal.booking.cli import bookings_cli
     from portal.demo.cli import seed_demo
+    from portal.meetings.cli import meetings_cli
+    from portal.outbox.cli import outbox_cli
     from portal.referrals.cli import referral_cli
     from portal.scheduling.cli import slots_cli
 
@@ -11,3 +13,5 @@ def register_commands(app) -> None:
     app.cli.add_command(referral_cli)
     app.cli.add_command(slots_cli)
     app.cli.add_command(bookings_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(meetings_cli)

@@ -50,7 +50,46 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
+    # Absolute address of the portal, for links in e-mails, PDFs and calendar invites
+    # (sent from the worker, outside any request). Production requires https.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # Teams meetings: "graph" (Microsoft Graph) or "local" (a development placeholder page).
+    # None: "local" in development and testing, "graph" in production.
+    "MEETING_PROVIDER": None,
+    "GRAPH_TENANT_ID": None,
+    "GRAPH_CLIENT_ID": None,
+    "GRAPH_CLIENT_SECRET": None,
+    "GRAPH_TOKEN_URL": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+    "GRAPH_BASE_URL": "https://graph.microsoft.com/v1.0",
+    "GRAPH_TIMEOUT_SECONDS": 10,
+    # Within one call: 429/503/504 are retried this many times in all, waiting
+    # Retry-After (or 1, 2, 4… s) but never longer than the cap.
+    "GRAPH_MAX_ATTEMPTS": 4,
+    "GRAPH_MAX_BACKOFF_SECONDS": 30,
+    # Between passes: a meeting Graph could not create is tried again after this,
+    # doubling up to an hour.
+    "MEETING_RETRY_SECONDS": 60,
+    # Outgoing mail (SMTP). Unset server: development delivers to /dev/mail.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "Segurança Social <atendimento-remoto@localhost>",
+    "MAIL_TIMEOUT_SECONDS": 30,
+    # The outbox: attempts before a message is given up (and shown as failed),
+    # first retry delay (doubling, capped), how long a worker owns a claimed row.
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    "OUTBOX_RETRY_SECONDS": 60,
+    "OUTBOX_MAX_RETRY_SECONDS": 3600,
+    "OUTBOX_LEASE_SECONDS": 300,
+    "OUTBOX_POLL_SECONDS": 10,
+    # Reminder e-mail this many hours before the appointment.
+    "REMINDER_HOURS": 24,
 }
+
+MEETING_PROVIDERS = ("graph", "local")
 
 
 class ConfigurationError(RuntimeError):
@@ -77,6 +116,9 @@ def load_config(app, overrides=None):
             f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
         )
     _ensure_secret_key(app, development)
+    _choose_meeting_provider(app)
+    if app.config["ENVIRONMENT"] == "production":
+        _check_production_services(app)
 
 
 def _ensure_secret_key(app, development):
@@ -95,3 +137,34 @@ def _ensure_secret_key(app, development):
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _choose_meeting_provider(app):
+    """Development and tests default to the local placeholder; production to Graph.
+
+    Production uses ``local`` only when PORTAL_MEETING_PROVIDER says so explicitly
+    (a demonstration server), never by default.
+    """
+    provider = app.config["MEETING_PROVIDER"]
+    if provider is None:
+        provider = "graph" if app.config["ENVIRONMENT"] == "production" else "local"
+    if provider not in MEETING_PROVIDERS:
+        raise ConfigurationError(f"PORTAL_MEETING_PROVIDER must be one of {MEETING_PROVIDERS}.")
+    app.config["MEETING_PROVIDER"] = provider
+
+
+def _check_production_services(app):
+    config = app.config
+    missing = []
+    if config["MEETING_PROVIDER"] == "graph":
+        missing += [
+            f"PORTAL_{key}"
+            for key in ("GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET")
+            if not config[key]
+        ]
+    if not config["MAIL_SERVER"]:
+        missing.append("PORTAL_MAIL_SERVER")
+    if missing:
+        raise ConfigurationError(f"Production needs these settings: {', '.join(missing)}.")
+    if not str(config["PUBLIC_URL"]).startswith("https://"):
+        raise ConfigurationError("PORTAL_PUBLIC_URL must be the portal's https:// address.")

@@ -1,6 +1,8 @@
 """Every model, imported once so metadata (and Alembic) sees the whole schema."""
 
 from portal.booking.models import Booking  # noqa: F401
+from portal.meetings.models import Meeting  # noqa: F401,E402
+from portal.outbox.models import OutboxMessage  # noqa: F401,E402
 from portal.referrals.companies import Representative  # noqa: F401
 from portal.referrals.models import Referral  # noqa: F401
 from portal.scheduling.models import (  # noqa: F401

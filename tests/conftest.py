@@ -15,6 +15,9 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
+from tests.doubles import graph as graph_double
+from tests.doubles.graph import GraphDouble, ServedDouble
+from tests.doubles.smtp import SMTPServer
 from tests.pages import PageClient
 
 POSTGRESQL_URL = os.environ.get("PORTAL_TEST_POSTGRESQL_URL")
@@ -75,8 +78,50 @@ def clock():
 
 
 @pytest.fixture
-def app(database_url, tmp_path, clock):
-    app = make_app(database_url, tmp_path)
+def app_settings():
+    """Extra settings for the ``app`` fixture; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def graph():
+    """The Microsoft Graph double, served on loopback for one test."""
+    double = GraphDouble()
+    with ServedDouble(double) as served:
+        double.url = served.url
+        yield double
+
+
+def graph_settings(double) -> dict:
+    return {
+        "MEETING_PROVIDER": "graph",
+        "GRAPH_TENANT_ID": graph_double.TENANT,
+        "GRAPH_CLIENT_ID": graph_double.CLIENT_ID,
+        "GRAPH_CLIENT_SECRET": graph_double.CLIENT_SECRET,
+        "GRAPH_TOKEN_URL": f"{double.url}/{{tenant}}/oauth2/v2.0/token",
+        "GRAPH_BASE_URL": f"{double.url}/v1.0",
+        "GRAPH_TIMEOUT_SECONDS": 5,
+        # Retry-After is honoured but capped: keeps outage drills fast.
+        "GRAPH_MAX_BACKOFF_SECONDS": 0.05,
+    }
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free loopback port."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def smtp_settings(server) -> dict:
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_TIMEOUT_SECONDS": 5}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, clock, app_settings):
+    app = make_app(database_url, tmp_path, **app_settings)
     if database_url.startswith("postgresql"):
         reset_postgresql(app)
     app.extensions["clock"] = clock

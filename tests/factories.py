@@ -15,6 +15,7 @@ from portal.scheduling.models import (
     Slot,
     Subject,
 )
+from tests.doubles.graph import ORGANIZER
 
 _numbers = itertools.count(1)
 
@@ -63,6 +64,7 @@ def create_desk(
         "parallel_attendants": 1,
         "slot_minutes": 30,
         "remote_enabled": True,
+        "teams_organizer": ORGANIZER,
     }
     values.update(overrides)
     desk = Desk(**values)
@@ -123,3 +125,25 @@ def create_world(now, attendants=1, subject_overrides=None):
     referral = create_referral(subject, now)
     db.session.commit()
     return SimpleNamespace(subject=subject, desks=[north, south], referral=referral)
+
+
+def create_confirmed_booking(world, now, days_ahead=2, referral=None):
+    """Hold and confirm the first slot at least ``days_ahead`` days away (committed)."""
+    from sqlalchemy import select
+
+    from portal.booking import operations
+    from portal.scheduling.slots import booking_window
+
+    slot = db.session.scalars(
+        select(Slot)
+        .where(
+            Slot.desk_id == world.desks[0].id, Slot.starts_at >= now + timedelta(days=days_ahead)
+        )
+        .order_by(Slot.starts_at)
+    ).first()
+    booking = operations.hold(
+        referral or world.referral, slot.id, now, 15, booking_window(now, 1, 15)
+    )
+    operations.confirm(booking, now)
+    db.session.commit()
+    return booking

@@ -3,6 +3,21 @@ import pytest
 from portal import create_app
 from portal.config import ConfigurationError
 
+PRODUCTION_SERVICES = {
+    "PORTAL_GRAPH_TENANT_ID": "tenant",
+    "PORTAL_GRAPH_CLIENT_ID": "client",
+    "PORTAL_GRAPH_CLIENT_SECRET": "secret",
+    "PORTAL_MAIL_SERVER": "smtp.example.pt",
+    "PORTAL_PUBLIC_URL": "https://atendimento.example.pt",
+}
+
+
+@pytest.fixture
+def production_services(monkeypatch):
+    """What production needs besides a secret key: Graph, SMTP, its public address."""
+    for name, value in PRODUCTION_SERVICES.items():
+        monkeypatch.setenv(name, value)
+
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
     monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
@@ -30,7 +45,9 @@ def test_development_generates_a_secret_once_and_keeps_it(monkeypatch, tmp_path)
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_every_setting_can_come_from_a_prefixed_environment_variable(monkeypatch, tmp_path):
+def test_every_setting_can_come_from_a_prefixed_environment_variable(
+    monkeypatch, tmp_path, production_services
+):
     monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("PORTAL_HOLD_MINUTES", "20")
     monkeypatch.setenv("PORTAL_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/env.db")
@@ -40,7 +57,9 @@ def test_every_setting_can_come_from_a_prefixed_environment_variable(monkeypatch
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
+def test_the_default_database_is_sqlite_in_the_instance_folder(
+    monkeypatch, tmp_path, production_services
+):
     monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
     monkeypatch.delenv("PORTAL_SQLALCHEMY_DATABASE_URI", raising=False)
     from flask import Flask
@@ -58,3 +77,50 @@ def test_readme_documents_every_setting():
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     missing = [key for key in DEFAULTS if f"`PORTAL_{key}`" not in readme]
     assert not missing, f"settings missing from the README table: {missing}"
+
+
+def test_production_uses_graph_by_default_and_needs_its_credentials(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    for setting in ("PORTAL_GRAPH_CLIENT_SECRET", "PORTAL_MAIL_SERVER"):
+        assert setting in str(refused.value)
+
+
+def test_production_starts_with_graph_smtp_and_https(monkeypatch, tmp_path, production_services):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert app.config["MEETING_PROVIDER"] == "graph"
+
+
+def test_production_refuses_a_plain_http_public_url(monkeypatch, tmp_path, production_services):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PORTAL_PUBLIC_URL", "http://atendimento.example.pt")
+    with pytest.raises(ConfigurationError, match="https"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+def test_production_uses_the_local_placeholder_only_when_told(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+        "MEETING_PROVIDER": "local",
+        "MAIL_SERVER": "smtp.example.pt",
+        "PUBLIC_URL": "https://demo.example.pt",
+    }
+    assert create_app(settings).config["MEETING_PROVIDER"] == "local"
+
+
+def test_development_and_tests_default_to_the_local_placeholder(app):
+    assert app.config["MEETING_PROVIDER"] == "local"
+
+
+def test_an_unknown_meeting_provider_is_refused(tmp_path):
+    with pytest.raises(ConfigurationError, match="MEETING_PROVIDER"):
+        create_app(
+            {
+                "ENVIRONMENT": "development",
+                "MEETING_PROVIDER": "zoom",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            }
+        )

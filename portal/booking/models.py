@@ -64,6 +64,7 @@ class Booking(db.Model):
 
     referral = relationship("Referral", back_populates="bookings")
     slot = relationship("Slot")
+    meeting = relationship("Meeting", back_populates="booking", uselist=False)
 
     @property
     def is_active(self) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal import notifications
 from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
 from portal.extensions import db
 from portal.referrals.models import Referral
@@ -122,7 +123,7 @@ def extend_hold(booking: Booking, now: datetime, hold_minutes: int) -> None:
 
 
 def confirm(booking: Booking, now: datetime) -> None:
-    """Make a held seat the person's own."""
+    """Make a held seat the person's own; the meeting and e-mail follow from the outbox."""
     if booking.status != BookingStatus.HELD:
         raise NotChangeable()
     if booking.hold_lapsed(now):
@@ -133,10 +134,11 @@ def confirm(booking: Booking, now: datetime) -> None:
     booking.held_until = None
     booking.confirmed_at = now
     db.session.flush()
+    notifications.booking_confirmed(booking, now)
 
 
 def reschedule(booking: Booking, slot_id: int, now: datetime, window) -> None:
-    """Move a confirmed booking to another slot in one step.
+    """Move a confirmed booking to another slot in one step (same meeting, new e-mail).
 
     The booking row itself moves, so the old seat is released by the same
     statement that takes the new one: if the new slot is full, nothing changes.
@@ -156,10 +158,14 @@ def reschedule(booking: Booking, slot_id: int, now: datetime, window) -> None:
 
     _take_seat(slot, now, write)
     db.session.refresh(booking)
+    notifications.booking_rescheduled(booking, now)
 
 
 def cancel(booking: Booking, now: datetime) -> None:
-    """Cancel a confirmed booking before it starts; the code is then used up."""
+    """Cancel a confirmed booking before it starts; the code is then used up.
+
+    The meeting is deleted and a cancellation (METHOD:CANCEL) sent by the worker.
+    """
     if booking.status != BookingStatus.CONFIRMED or booking.slot.starts_at <= now:
         raise NotChangeable()
     booking.status = BookingStatus.CANCELLED
@@ -167,3 +173,4 @@ def cancel(booking: Booking, now: datetime) -> None:
     booking.sequence += 1
     booking.referral.cancelled_at = now
     db.session.flush()
+    notifications.booking_cancelled(booking, now)

@@ -21,6 +21,9 @@ from portal.citizen.journey import (
 from portal.citizen.slot_pages import slot_page
 from portal.clock import now
 from portal.extensions import db
+from portal.i18n import current_language
+from portal.notifications.document import confirmation_pdf, pdf_filename
+from portal.notifications.facts import booking_facts
 from portal.referrals.companies import set_representative
 from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
@@ -157,6 +160,16 @@ def my_booking(referral):
     return render_template(
         "citizen/my_booking.html", referral=referral, booking=booking, changeable=changeable
     )
+
+
+@bp.route("/a-minha-marcacao/confirmacao.pdf")
+@referral_required
+def confirmation_document(referral):
+    facts = booking_facts(confirmed_booking(referral), current_language())
+    response = current_app.response_class(confirmation_pdf(facts), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(facts)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/a-minha-marcacao/reagendar", methods=["GET", "POST"])

@@ -58,6 +58,9 @@ class Desk(db.Model):
     # How many attendants serve remote sessions at the same time.
     parallel_attendants: Mapped[int] = mapped_column(Integer, default=1)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    # The Microsoft Entra user (object id or user principal name) who organises the
+    # desk's Teams meetings; the tenant's application access policy must cover them.
+    teams_organizer: Mapped[str | None] = mapped_column(String(254))
 
     centre: Mapped[DistrictCentre] = relationship(back_populates="desks")
     opening_hours: Mapped[list["OpeningHours"]] = relationship(

@@ -1,0 +1,96 @@
+"""The facts of a booking as one person reads them, gathered once from the database.
+
+E-mails, the PDF and the calendar invite are rendered from these plain values,
+so rendering needs no database (the worker reads, commits, then renders).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+
+from portal.links import public_url_for
+from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    nipc: str
+    representative: str
+    capacity: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    booking_id: int
+    sequence: int
+    status: str
+    language: str
+    reference: str
+    subject: str
+    starts_at: datetime
+    ends_at: datetime
+    desk: str
+    centre: str
+    recipient: str
+    manage_url: str
+    join_url: str | None = None
+    join_meeting_id: str | None = None
+    passcode: str | None = None
+    checklist: list[tuple[str, bool]] = field(default_factory=list)
+    company: Company | None = None
+    device_check: str | None = None
+    organizer_email: str = ""
+
+
+def booking_facts(booking, language: str | None = None) -> BookingFacts:
+    """Everything shown about the booking, in ``language`` (the referral's by default)."""
+    referral = booking.referral
+    language = language or referral.language
+    slot = booking.slot
+    meeting = booking.meeting
+    ready = meeting is not None and meeting.ready_for(booking.sequence)
+    with force_locale(language):
+        checklist = [(item.label(language), item.required) for item in referral.subject.checklist]
+        company = None
+        person = referral.representative
+        if person and person.needs_mandate:
+            checklist.append((str(MANDATE_DOCUMENT), True))
+        if referral.is_company:
+            company = Company(
+                name=person.company_name if person else "",
+                nipc=referral.nipc or "",
+                representative=person.full_name if person else "",
+                capacity=capacity_label(person.capacity) if person else "",
+                phone=person.phone if person else "",
+            )
+    return BookingFacts(
+        booking_id=booking.id,
+        sequence=booking.sequence,
+        status=str(booking.status),
+        language=language,
+        reference=referral.display_code,
+        subject=referral.subject.name(language),
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        desk=slot.desk.name,
+        centre=slot.desk.centre.name,
+        recipient=referral.contact_email,
+        manage_url=public_url_for("citizen.landing"),
+        join_url=meeting.join_url if ready else None,
+        join_meeting_id=meeting.join_meeting_id if ready else None,
+        passcode=meeting.passcode if ready else None,
+        checklist=checklist,
+        company=company,
+        device_check=_device_check(booking),
+        organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+
+
+def _device_check(booking) -> str | None:
+    """The device-check outcome, once bookings record one (built elsewhere)."""
+    outcome = getattr(booking, "device_check_summary", None)
+    return str(outcome) if outcome else None

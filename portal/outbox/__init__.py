@@ -1,0 +1,1 @@
+"""The durable outbox: messages written in the booking's transaction, sent later."""

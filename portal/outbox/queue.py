@@ -1,0 +1,150 @@
+"""Writing, claiming and settling outbox messages. Functions flush; callers commit.
+
+Exactly once: a worker claims a row with one conditional UPDATE (only one of
+two concurrent workers sees rowcount 1), sends it, and marks it sent with its
+lease token. The lease (OUTBOX_LEASE_SECONDS) outlives any send, so a row is
+taken again only if its worker died; the Message-ID is stable, so even then
+mail clients see one message.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from portal.extensions import db
+from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
+
+REPLACEABLE = (MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.REMINDER)
+
+
+def enqueue(booking, kind: MessageKind, now: datetime, due_at: datetime | None = None):
+    """Write a message about the booking's current version (same transaction)."""
+    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    message = OutboxMessage(
+        booking_id=booking.id,
+        kind=kind,
+        booking_sequence=booking.sequence,
+        recipient=booking.referral.contact_email,
+        language=booking.referral.language,
+        message_id=make_msgid(idstring=f"booking{booking.id}.{kind}", domain=domain),
+        status=MessageStatus.PENDING,
+        due_at=due_at or now,
+        attempts=0,
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def supersede_unsent(booking_id: int, kinds=REPLACEABLE) -> list[MessageKind]:
+    """Drop messages a new change makes obsolete; returns the kinds dropped."""
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.kind).where(
+            OutboxMessage.booking_id == booking_id,
+            OutboxMessage.status == MessageStatus.PENDING,
+            OutboxMessage.kind.in_(kinds),
+        )
+    ).all()
+    if rows:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([row.id for row in rows]))
+            .values(status=MessageStatus.SUPERSEDED)
+            .execution_options(synchronize_session="fetch")
+        )
+    return [row.kind for row in rows]
+
+
+def due_message_ids(now: datetime, limit: int = 100) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(_claimable(now))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def _claimable(now):
+    return and_(
+        OutboxMessage.status == MessageStatus.PENDING,
+        OutboxMessage.due_at <= now,
+        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
+    )
+
+
+def claim(message_id: int, now: datetime, lease_seconds: int) -> str | None:
+    """Lease the message to this worker; returns the lease token, or None if taken."""
+    token = secrets.token_hex(16)
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _claimable(now))
+        .values(lease_until=now + timedelta(seconds=lease_seconds), lease_token=token)
+        .execution_options(synchronize_session=False)
+    )
+    return token if result.rowcount == 1 else None
+
+
+def _settle(message_id: int, token: str, **values) -> bool:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
+        .values(lease_until=None, lease_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def mark_sent(message_id: int, token: str, now: datetime) -> bool:
+    return _settle(message_id, token, status=MessageStatus.SENT, sent_at=now, last_error=None)
+
+
+def mark_superseded(message_id: int, token: str) -> bool:
+    return _settle(message_id, token, status=MessageStatus.SUPERSEDED)
+
+
+def postpone(message_id: int, token: str, until: datetime, reason: str) -> bool:
+    """Not an attempt: the message waits for something else (the meeting link)."""
+    return _settle(message_id, token, due_at=until, last_error=reason)
+
+
+def record_failure(message_id: int, attempts: int, token: str, error: Exception, now) -> bool:
+    """Count a failed attempt: retry later with exponential backoff, or give up.
+
+    ``attempts`` is how many were made before this one.
+    """
+    config = current_app.config
+    attempts += 1
+    values = {"attempts": attempts, "last_error": f"{type(error).__name__}: {error}"[:2000]}
+    if attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        values["status"] = MessageStatus.FAILED
+    else:
+        delay = min(
+            config["OUTBOX_RETRY_SECONDS"] * 2 ** (attempts - 1), config["OUTBOX_MAX_RETRY_SECONDS"]
+        )
+        values["due_at"] = now + timedelta(seconds=delay)
+    return _settle(message_id, token, **values)
+
+
+def messages(status: MessageStatus | None = None, limit: int = 200) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(db.session.scalars(query))
+
+
+def retry(message_id: int, now: datetime) -> bool:
+    """Give a failed message a fresh set of attempts (after the cause was fixed)."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.FAILED)
+        .values(status=MessageStatus.PENDING, attempts=0, due_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
