@@ -42,16 +42,21 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.booking.labels import status_label
     from portal.citizen import bp as citizen_bp
     from portal.referrals.companies import display_phone
-    from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label
+    from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label, referral_state_label
+    from portal.staff import bp as staff_bp
+    from portal.staff import navigation
 
     app.jinja_env.globals.update(
         booking_status_label=status_label,
         capacity_label=capacity_label,
         display_phone=display_phone,
         mandate_document=MANDATE_DOCUMENT,
+        referral_state_label=referral_state_label,
     )
 
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(staff_bp)
+    navigation.init_app(app)
 
     from portal.commands import register_commands
 

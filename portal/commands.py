@@ -2,6 +2,7 @@
 
 
 def register_commands(app) -> None:
+    from portal.accounts.cli import staff_cli
     from portal.booking.cli import bookings_cli
     from portal.demo.cli import seed_demo
     from portal.referrals.cli import referral_cli
@@ -11,3 +12,4 @@ def register_commands(app) -> None:
     app.cli.add_command(referral_cli)
     app.cli.add_command(slots_cli)
     app.cli.add_command(bookings_cli)
+    app.cli.add_command(staff_cli)

@@ -1,5 +1,7 @@
 """Every model, imported once so metadata (and Alembic) sees the whole schema."""
 
+from portal.accounts.models import Account  # noqa: F401
+from portal.audit.models import AuditEvent  # noqa: F401
 from portal.booking.models import Booking  # noqa: F401
 from portal.referrals.companies import Representative  # noqa: F401
 from portal.referrals.models import Referral  # noqa: F401

@@ -123,3 +123,17 @@ def create_world(now, attendants=1, subject_overrides=None):
     referral = create_referral(subject, now)
     db.session.commit()
     return SimpleNamespace(subject=subject, desks=[north, south], referral=referral)
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def create_account(role="phone_line", desk=None, **overrides):
+    """An active staff account whose password is STAFF_PASSWORD."""
+    from portal.accounts.operations import create_account as create
+
+    n = next(_numbers)
+    values = {"email": f"staff{n}@seg-social.pt", "password": STAFF_PASSWORD}
+    values.update(overrides)
+    account, _password = create(values.pop("email"), role, desk=desk, **values)
+    return account

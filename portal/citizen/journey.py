@@ -27,7 +27,10 @@ def sign_out() -> None:
 
 def signed_in_referral() -> Referral | None:
     referral_id = session.get(SESSION_KEY)
-    return db.session.get(Referral, referral_id) if referral_id else None
+    referral = db.session.get(Referral, referral_id) if referral_id else None
+    if referral is not None and referral.voided_at is not None:
+        return None  # withdrawn by the phone line while the person was signed in
+    return referral
 
 
 def referral_required(view):
