@@ -39,6 +39,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.extensions["throttle"] = throttle_for(app.config)
 
+    from portal.api import bp as api_bp
+    from portal.api import oauth
     from portal.booking.labels import status_label
     from portal.citizen import bp as citizen_bp
     from portal.referrals.companies import display_phone
@@ -56,6 +58,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens and client credentials, never cookies
+    oauth.init_app(app)
     navigation.init_app(app)
 
     from portal.commands import register_commands

@@ -5,6 +5,7 @@ def register_commands(app) -> None:
     from portal.accounts.cli import staff_cli
     from portal.booking.cli import bookings_cli
     from portal.demo.cli import seed_demo
+    from portal.integrations.cli import api_client_cli
     from portal.referrals.cli import referral_cli
     from portal.scheduling.cli import slots_cli
 
@@ -13,3 +14,4 @@ def register_commands(app) -> None:
     app.cli.add_command(slots_cli)
     app.cli.add_command(bookings_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(api_client_cli)

@@ -3,6 +3,7 @@
 from portal.accounts.models import Account  # noqa: F401
 from portal.audit.models import AuditEvent  # noqa: F401
 from portal.booking.models import Booking  # noqa: F401
+from portal.integrations.models import ApiClient, ApiToken  # noqa: F401
 from portal.referrals.companies import Representative  # noqa: F401
 from portal.referrals.models import Referral  # noqa: F401
 from portal.scheduling.models import (  # noqa: F401

@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,8 +13,7 @@ from portal.extensions import db
 from portal.scheduling.models import Desk
 
 MIN_PASSWORD_LENGTH = 12
-# Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 class AccountError(ValueError):
@@ -24,8 +24,20 @@ class AccountError(ValueError):
         self.field, self.reason = field, reason
 
 
+def _method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=_method())
+
+
+def _dummy_hash() -> str:
+    """Checked when the e-mail is unknown, so that takes as long as a wrong password."""
+    method = _method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def generate_password() -> str:
@@ -92,7 +104,7 @@ def authenticate(email: str, password: str) -> Account | None:
         account = find_by_email(normalise_email(email))
     except AccountError:
         account = None
-    stored = account.password_hash if account and account.password_hash else _DUMMY_HASH
+    stored = account.password_hash if account and account.password_hash else _dummy_hash()
     matches = check_password_hash(stored, password)
     if account is None or not account.active or not account.password_hash or not matches:
         return None

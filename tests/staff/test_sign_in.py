@@ -25,6 +25,7 @@ def test_each_role_lands_on_its_own_home(app, client, role, home):
 def test_passwords_are_stored_with_scrypt(app):
     account = create_account()
     assert account.password_hash.startswith("scrypt:")
+    assert app.config["PASSWORD_HASH_METHOD"].startswith("scrypt:")
 
 
 def test_wrong_password_and_unknown_address_get_the_same_message(app, client):
