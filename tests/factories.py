@@ -137,3 +137,20 @@ def create_account(role="phone_line", desk=None, **overrides):
     values.update(overrides)
     account, _password = create(values.pop("email"), role, desk=desk, **values)
     return account
+
+
+def create_booking(referral, slot, status="confirmed", seat=1):
+    """A booking written directly (no offer rules): for agendas and figures."""
+    from portal.booking.models import Booking
+
+    booking = Booking(
+        referral=referral,
+        slot=slot,
+        seat=seat,
+        status=status,
+        created_at=referral.created_at,
+        confirmed_at=referral.created_at if status != "held" else None,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    return booking

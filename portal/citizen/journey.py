@@ -59,6 +59,8 @@ def next_step(referral: Referral) -> str:
     booking = referral.active_booking or referral.latest_booking
     if booking is None or booking.status == BookingStatus.EXPIRED:
         return "citizen.choose_slot"
+    if booking.status == BookingStatus.CANCELLED and booking.cancelled_reason == "closure":
+        return "citizen.choose_slot"  # the desk closed: the code books another time"
     if booking.status == BookingStatus.HELD:
         return "citizen.choose_slot" if booking.hold_lapsed(now()) else "citizen.review"
     return "citizen.my_booking"

@@ -1,8 +1,8 @@
-"""staff accounts, audit log, API clients and tokens, referral issuer and voiding
+"""staff accounts, audit log, API clients, booking outcomes, referral issuer and voiding
 
-Revision ID: 816184190572
+Revision ID: 0726544b15dd
 Revises: 93d98c91345d
-Create Date: 2026-11-29 02:40:37.711192
+Create Date: 2026-11-29 02:45:28.445357
 
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = "816184190572"
+revision = "0726544b15dd"
 down_revision = "93d98c91345d"
 branch_labels = None
 depends_on = None
@@ -100,6 +100,29 @@ def upgrade():
         )
         batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
 
+    with op.batch_alter_table("bookings", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "outcome",
+                sa.Enum(
+                    "attended",
+                    "no_show",
+                    "rebooked_by_phone",
+                    name="outcome",
+                    native_enum=False,
+                    length=25,
+                ),
+                nullable=True,
+            )
+        )
+        batch_op.add_column(sa.Column("outcome_note", sa.Text(), nullable=False))
+        batch_op.add_column(sa.Column("outcome_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("outcome_by_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("cancelled_reason", sa.String(length=40), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_bookings_outcome_by_id_accounts"), "accounts", ["outcome_by_id"], ["id"]
+        )
+
     with op.batch_alter_table("referrals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("voided_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("in_person_date", sa.Date(), nullable=True))
@@ -132,6 +155,16 @@ def downgrade():
         batch_op.drop_column("issued_by_id")
         batch_op.drop_column("in_person_date")
         batch_op.drop_column("voided_at")
+
+    with op.batch_alter_table("bookings", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_bookings_outcome_by_id_accounts"), type_="foreignkey"
+        )
+        batch_op.drop_column("cancelled_reason")
+        batch_op.drop_column("outcome_by_id")
+        batch_op.drop_column("outcome_at")
+        batch_op.drop_column("outcome_note")
+        batch_op.drop_column("outcome")
 
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_at"))
