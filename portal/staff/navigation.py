@@ -21,6 +21,26 @@ LINKS = {
 }
 
 
+ROLE_LABELS = {
+    Role.PHONE_LINE: _l("Phone line agent"),
+    Role.DESK: _l("Desk staff"),
+    Role.MANAGER: _l("Manager"),
+}
+AUDIT_ACTION_LABELS = {
+    "viewed": _l("Viewed"),
+    "downloaded": _l("Downloaded"),
+    "changed": _l("Changed"),
+}
+
+
+def role_label(role) -> str:
+    return str(ROLE_LABELS[Role(role)])
+
+
+def audit_action_label(action) -> str:
+    return str(AUDIT_ACTION_LABELS[str(action)])
+
+
 def staff_navigation(role) -> list:
     return LINKS.get(Role(role), [])
 
@@ -30,4 +50,8 @@ def init_app(app) -> None:
 
     session.init_app(app)
     sso.init_app(app)
-    app.jinja_env.globals.update(staff_navigation=staff_navigation)
+    app.jinja_env.globals.update(
+        staff_navigation=staff_navigation,
+        role_label=role_label,
+        audit_action_label=audit_action_label,
+    )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from portal.accounts.models import Account
 from portal.accounts.operations import set_active
 from portal.extensions import db
-from tests.factories import CITIZEN_NISS, create_account, create_world
+from tests.factories import CITIZEN_NISS, create_account, create_desk, create_world
 from tests.staff.helpers import path, sign_in_page, staff_sign_in
 
 WRONG = "The e-mail address or the password is not right."
@@ -14,10 +14,14 @@ WRONG = "The e-mail address or the password is not right."
 
 @pytest.mark.parametrize(
     "role, home",
-    [("phone_line", "/staff/referrals/new")],
+    [
+        ("phone_line", "/staff/referrals/new"),
+        ("desk", "/staff/agenda"),
+        ("manager", "/staff/evaluation"),
+    ],
 )
 def test_each_role_lands_on_its_own_home(app, client, role, home):
-    account = create_account(role)
+    account = create_account(role, desk=create_desk() if role == "desk" else None)
     db.session.commit()
     assert path(staff_sign_in(client, account)) == home
 
@@ -25,7 +29,9 @@ def test_each_role_lands_on_its_own_home(app, client, role, home):
 def test_passwords_are_stored_with_scrypt(app):
     account = create_account()
     assert account.password_hash.startswith("scrypt:")
-    assert app.config["PASSWORD_HASH_METHOD"].startswith("scrypt:")
+    from portal.config import DEFAULTS
+
+    assert DEFAULTS["PASSWORD_HASH_METHOD"] == "scrypt:32768:8:1"  # production strength
 
 
 def test_wrong_password_and_unknown_address_get_the_same_message(app, client):

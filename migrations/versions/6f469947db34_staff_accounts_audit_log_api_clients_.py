@@ -1,8 +1,8 @@
 """staff accounts, audit log, API clients, booking outcomes, referral issuer and voiding
 
-Revision ID: 0726544b15dd
+Revision ID: 6f469947db34
 Revises: 93d98c91345d
-Create Date: 2026-11-29 02:45:28.445357
+Create Date: 2026-11-29 02:54:07.646297
 
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = "0726544b15dd"
+revision = "6f469947db34"
 down_revision = "93d98c91345d"
 branch_labels = None
 depends_on = None
