@@ -7,7 +7,7 @@ from an empty session.
 
 from urllib.parse import urlparse
 
-from flask import flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -58,8 +58,6 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _idle_too_long() -> bool:
-    from flask import current_app
-
     seen = session.get(SEEN_KEY)
     limit = current_app.config["STAFF_IDLE_MINUTES"] * 60
     return seen is None or now().timestamp() - seen > limit
