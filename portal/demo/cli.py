@@ -121,4 +121,4 @@ def seed_demo():
         )
     click.echo("Staff accounts at http://127.0.0.1:5000/staff/sign-in (development only):")
     for email, role, password in accounts:
-        click.echo(f"  {role:<11} {email:<28} password {password}")
+        click.echo(f"  {role:<11} {email:<32} password {password}")
