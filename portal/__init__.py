@@ -39,19 +39,29 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.extensions["throttle"] = throttle_for(app.config)
 
+    from portal.api import bp as api_bp
+    from portal.api import oauth
     from portal.booking.labels import status_label
     from portal.citizen import bp as citizen_bp
     from portal.referrals.companies import display_phone
-    from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label
+    from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label, referral_state_label
+    from portal.staff import bp as staff_bp
+    from portal.staff import navigation
 
     app.jinja_env.globals.update(
         booking_status_label=status_label,
         capacity_label=capacity_label,
         display_phone=display_phone,
         mandate_document=MANDATE_DOCUMENT,
+        referral_state_label=referral_state_label,
     )
 
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens and client credentials, never cookies
+    oauth.init_app(app)
+    navigation.init_app(app)
 
     from portal.dev import bp as dev_bp
     from portal.dev import worker as dev_worker

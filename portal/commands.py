@@ -2,8 +2,10 @@
 
 
 def register_commands(app) -> None:
+    from portal.accounts.cli import staff_cli
     from portal.booking.cli import bookings_cli
     from portal.demo.cli import seed_demo
+    from portal.integrations.cli import api_client_cli
     from portal.meetings.cli import meetings_cli
     from portal.outbox.cli import outbox_cli
     from portal.referrals.cli import referral_cli
@@ -15,3 +17,5 @@ def register_commands(app) -> None:
     app.cli.add_command(bookings_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(meetings_cli)
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(api_client_cli)

@@ -48,6 +48,16 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Staff passwords: werkzeug's scrypt (N=2¹⁵, r=8, p=1); ~0.25 s per check on purpose.
+    "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
+    # Staff sessions end after this much inactivity (minutes), measured by portal.clock.
+    "STAFF_IDLE_MINUTES": 30,
+    # Single sign-on with Microsoft Entra ID: shown only when all three are set.
+    "ENTRA_TENANT_ID": None,
+    "ENTRA_CLIENT_ID": None,
+    "ENTRA_CLIENT_SECRET": None,
+    # Lifetime of access tokens issued to integration clients (seconds).
+    "API_TOKEN_SECONDS": 3600,
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
     # Absolute address of the portal, for links in e-mails, PDFs and calendar invites

@@ -1,6 +1,6 @@
 """Error pages: translated, in the layout, never a stack trace."""
 
-from flask import current_app, render_template
+from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -44,7 +44,17 @@ def render_error(code: int, title=None, message=None):
     return page, code
 
 
+def _api_error(error: HTTPException):
+    """The integration API answers in JSON, Authlib's OAuth errors as they are."""
+    if hasattr(error, "body"):
+        return error.get_response()
+    code = error.code if error.code in MESSAGES else 500
+    return jsonify(error=str(MESSAGES[code][0])), code
+
+
 def handle_http_error(error: HTTPException):
+    if request and request.blueprint == "api":
+        return _api_error(error)
     page, code = render_error(error.code if error.code in MESSAGES else 500)
     # Keep headers the status needs, such as Allow on a 405.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
@@ -66,6 +76,8 @@ def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     current_app.logger.exception("Unhandled error")
+    if request and request.blueprint == "api":
+        return jsonify(error=str(MESSAGES[500][0])), 500
     return render_error(500)
 
 

@@ -1,6 +1,8 @@
 """Extension objects, created unbound and wired by ``create_app``."""
 
+from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -25,3 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+login_manager = LoginManager()
+# Client side of single sign-on (Microsoft Entra ID), registered only when configured.
+oauth_client = OAuth()

@@ -1,6 +1,9 @@
 """Every model, imported once so metadata (and Alembic) sees the whole schema."""
 
+from portal.accounts.models import Account  # noqa: F401
+from portal.audit.models import AuditEvent  # noqa: F401
 from portal.booking.models import Booking  # noqa: F401
+from portal.integrations.models import ApiClient, ApiToken  # noqa: F401
 from portal.meetings.models import Meeting  # noqa: F401,E402
 from portal.outbox.models import OutboxMessage  # noqa: F401,E402
 from portal.referrals.companies import Representative  # noqa: F401

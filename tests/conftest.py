@@ -65,6 +65,8 @@ def make_app(database_url, tmp_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SESSION_COOKIE_SECURE": False,
         "SERVER_NAME": "localhost",
+        # Cheap scrypt parameters: the suite hashes many passwords (still scrypt).
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
     settings.update(overrides)
     app = create_app(settings)

@@ -147,3 +147,34 @@ def create_confirmed_booking(world, now, days_ahead=2, referral=None):
     operations.confirm(booking, now)
     db.session.commit()
     return booking
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def create_account(role="phone_line", desk=None, **overrides):
+    """An active staff account whose password is STAFF_PASSWORD."""
+    from portal.accounts.operations import create_account as create
+
+    n = next(_numbers)
+    values = {"email": f"staff{n}@seg-social.pt", "password": STAFF_PASSWORD}
+    values.update(overrides)
+    account, _password = create(values.pop("email"), role, desk=desk, **values)
+    return account
+
+
+def create_booking(referral, slot, status="confirmed", seat=1):
+    """A booking written directly (no offer rules): for agendas and figures."""
+    from portal.booking.models import Booking
+
+    booking = Booking(
+        referral=referral,
+        slot=slot,
+        seat=seat,
+        status=status,
+        created_at=referral.created_at,
+        confirmed_at=referral.created_at if status != "held" else None,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    return booking

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -16,6 +16,14 @@ class BookingStatus(enum.StrEnum):
     ATTENDED = "attended"
     NO_SHOW = "no_show"
     EXPIRED = "expired"
+
+
+class Outcome(enum.StrEnum):
+    """What the desk recorded after the session time."""
+
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    REBOOKED_BY_PHONE = "rebooked_by_phone"
 
 
 ACTIVE_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED)
@@ -61,6 +69,13 @@ class Booking(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised on every change the person is told about (calendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Recorded by the desk: what happened, a note, who and when.
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column_type(Outcome))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    # Why the booking was cancelled when it was not the person: e.g. "closure".
+    cancelled_reason: Mapped[str | None] = mapped_column(String(40))
 
     referral = relationship("Referral", back_populates="bookings")
     slot = relationship("Slot")

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import notifications
-from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
+from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus, Outcome
 from portal.extensions import db
 from portal.referrals.models import Referral
 from portal.scheduling.models import Desk, Slot, desk_subjects
@@ -174,3 +174,40 @@ def cancel(booking: Booking, now: datetime) -> None:
     booking.referral.cancelled_at = now
     db.session.flush()
     notifications.booking_cancelled(booking, now)
+
+
+# Outcome → the booking status it leaves behind.
+OUTCOME_STATUS = {
+    Outcome.ATTENDED: BookingStatus.ATTENDED,
+    Outcome.NO_SHOW: BookingStatus.NO_SHOW,
+    Outcome.REBOOKED_BY_PHONE: BookingStatus.CANCELLED,
+}
+
+
+def record_outcome(booking: Booking, outcome: Outcome | str, note: str, now: datetime, by_id=None):
+    """Record what happened to a confirmed booking (or correct an earlier record).
+
+    Attended and no-show only once the session time has come; "rebooked by
+    phone" any time: the person arranged another session through the phone
+    line, so this code is used up and its seat released.
+    """
+    outcome = Outcome(outcome)
+    newly_cancelled = False
+    if booking.status != BookingStatus.CONFIRMED and booking.outcome is None:
+        raise NotChangeable()
+    if outcome is Outcome.REBOOKED_BY_PHONE:
+        if booking.status != BookingStatus.CANCELLED:
+            booking.cancelled_at, booking.cancelled_reason = now, "rebooked_by_phone"
+            booking.sequence += 1
+            booking.referral.cancelled_at = booking.referral.cancelled_at or now
+            newly_cancelled = True
+    elif booking.slot.starts_at > now or booking.status == BookingStatus.CANCELLED:
+        raise NotChangeable()  # not yet time; or its seat may be someone else's by now
+    booking.status = OUTCOME_STATUS[outcome]
+    booking.outcome = outcome
+    booking.outcome_note = note.strip()
+    booking.outcome_at = now
+    booking.outcome_by_id = by_id
+    db.session.flush()
+    if newly_cancelled:  # the Teams meeting goes, and the person is told
+        notifications.booking_cancelled(booking, now)

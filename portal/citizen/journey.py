@@ -27,7 +27,10 @@ def sign_out() -> None:
 
 def signed_in_referral() -> Referral | None:
     referral_id = session.get(SESSION_KEY)
-    return db.session.get(Referral, referral_id) if referral_id else None
+    referral = db.session.get(Referral, referral_id) if referral_id else None
+    if referral is not None and referral.voided_at is not None:
+        return None  # withdrawn by the phone line while the person was signed in
+    return referral
 
 
 def referral_required(view):
@@ -56,6 +59,8 @@ def next_step(referral: Referral) -> str:
     booking = referral.active_booking or referral.latest_booking
     if booking is None or booking.status == BookingStatus.EXPIRED:
         return "citizen.choose_slot"
+    if booking.status == BookingStatus.CANCELLED and booking.cancelled_reason == "closure":
+        return "citizen.choose_slot"  # the desk closed: the code books another time"
     if booking.status == BookingStatus.HELD:
         return "citizen.choose_slot" if booking.hold_lapsed(now()) else "citizen.review"
     return "citizen.my_booking"

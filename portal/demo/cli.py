@@ -4,6 +4,13 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from portal.accounts.models import Role
+from portal.accounts.operations import (
+    create_account,
+    find_by_email,
+    generate_password,
+    hash_password,
+)
 from portal.clock import now
 from portal.demo import data
 from portal.extensions import db
@@ -74,6 +81,25 @@ def issue_demo_codes():
     return issued
 
 
+def seed_staff_accounts() -> list[tuple[str, str, str]]:
+    """One account per role, each with a fresh password: (e-mail, role, password)."""
+    printed = []
+    for email, role, desk_code in data.DEMO_STAFF:
+        password = generate_password()
+        account = find_by_email(email)
+        if account is None:
+            desk = (
+                db.session.scalar(select(Desk).where(Desk.code == desk_code)) if desk_code else None
+            )
+            create_account(email, Role(role), desk=desk, password=password)
+        else:
+            account.password_hash = hash_password(password)
+            account.active = True
+        printed.append((email, role, password))
+    db.session.flush()
+    return printed
+
+
 @click.command("seed-demo")
 def seed_demo():
     """Load demonstration data (idempotent) and print fresh reference codes."""
@@ -84,6 +110,7 @@ def seed_demo():
     seed_places_and_subjects()
     created = publish_all(current_app.config["SLOT_GENERATION_WEEKS"])
     issued = issue_demo_codes()
+    accounts = seed_staff_accounts()
     db.session.commit()
     click.echo(f"Demo data ready ({created} new slots). Codes to try at http://127.0.0.1:5000:")
     for referral, identifier in issued:
@@ -92,3 +119,6 @@ def seed_demo():
             f"  {display(referral.code)}  {kind} {identifier}  "
             f"{referral.subject.code} ({referral.language})"
         )
+    click.echo("Staff accounts at http://127.0.0.1:5000/staff/sign-in (development only):")
+    for email, role, password in accounts:
+        click.echo(f"  {role:<11} {email:<32} password {password}")

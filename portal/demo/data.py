@@ -102,3 +102,11 @@ DEMO_CITIZENS = [
     ("contribuicoes", "10000000000", "maria.demo@example.com", "en"),
 ]
 DEMO_COMPANIES = [("contribuicoes", "20000000001", "501964843", "empresa.demo@example.pt", "pt_PT")]
+
+# (e-mail, role, desk code): one staff account per role; passwords are generated on each run.
+# The desk is Beja: its centre sorts first, so the first time a citizen is offered is there.
+DEMO_STAFF = [
+    ("linha@demo.seg-social.pt", "phone_line", None),
+    ("balcao.beja@demo.seg-social.pt", "desk", "beja"),
+    ("gestao@demo.seg-social.pt", "manager", None),
+]

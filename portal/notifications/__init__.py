@@ -35,7 +35,12 @@ def booking_rescheduled(booking, now: datetime) -> None:
     _schedule_reminder(booking, now)
 
 
-def booking_cancelled(booking, now: datetime) -> None:
+def booking_cancelled(booking, now: datetime, kind=MessageKind.CANCELLED) -> None:
     plan_meeting(booking, now)
     supersede_unsent(booking.id)
-    enqueue(booking, MessageKind.CANCELLED, now)
+    enqueue(booking, kind, now)
+
+
+def booking_released_by_closure(booking, now: datetime) -> None:
+    """The desk closed: cancel the meeting and invite the person to choose again."""
+    booking_cancelled(booking, now, MessageKind.DESK_CLOSED)

@@ -21,6 +21,7 @@ INVITE_METHOD = {
     MessageKind.CONFIRMATION: "REQUEST",
     MessageKind.RESCHEDULED: "REQUEST",
     MessageKind.CANCELLED: "CANCEL",
+    MessageKind.DESK_CLOSED: "CANCEL",
 }
 
 
@@ -42,7 +43,7 @@ def subject_line(kind: MessageKind, facts: BookingFacts) -> str:
         return _("Video appointment booked: %(date)s at %(time)s (Lisbon time)", **when)
     if kind == MessageKind.RESCHEDULED:
         return _("Video appointment moved to %(date)s at %(time)s (Lisbon time)", **when)
-    if kind == MessageKind.CANCELLED:
+    if kind in (MessageKind.CANCELLED, MessageKind.DESK_CLOSED):
         return _("Video appointment cancelled: %(date)s at %(time)s", **when)
     return _("Reminder: video appointment on %(date)s at %(time)s (Lisbon time)", **when)
 

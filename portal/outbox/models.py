@@ -14,6 +14,8 @@ class MessageKind(enum.StrEnum):
     RESCHEDULED = "rescheduled"
     CANCELLED = "cancelled"
     REMINDER = "reminder"
+    # The desk closed on the day: the session is off, the code still works.
+    DESK_CLOSED = "desk_closed"
 
 
 # These carry the join link, so they wait until the meeting has caught up.

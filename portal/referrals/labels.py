@@ -16,3 +16,15 @@ MANDATE_DOCUMENT = _l("Power of attorney or mandate document to act for the comp
 
 def capacity_label(capacity) -> str:
     return str(CAPACITY_LABELS[Capacity(capacity)])
+
+
+STATE_LABELS = {
+    "active": _l("Usable"),
+    "expired": _l("Expired"),
+    "cancelled": _l("Cancelled (booking cancelled)"),
+    "voided": _l("Withdrawn"),
+}
+
+
+def referral_state_label(state) -> str:
+    return str(STATE_LABELS[str(state)])

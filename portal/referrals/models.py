@@ -1,7 +1,7 @@
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.booking.models import ACTIVE_STATUSES, Booking
@@ -16,6 +16,7 @@ class ReferralState(enum.StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    VOIDED = "voided"
 
 
 class Referral(db.Model):
@@ -34,8 +35,16 @@ class Referral(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Withdrawn by the phone line (mistake, or replaced by a re-issued code).
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The earliest in-person appointment the agent could offer: the pilot's gain.
+    in_person_date: Mapped[date | None] = mapped_column(Date)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # Set on the new referral when a code is re-issued.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
 
     subject = relationship("Subject")
+    issued_by = relationship("Account")
     representative = relationship("Representative", back_populates="referral", uselist=False)
     bookings: Mapped[list[Booking]] = relationship(back_populates="referral", order_by="Booking.id")
 
@@ -62,6 +71,8 @@ class Referral(db.Model):
 
     def state(self, now: datetime) -> ReferralState:
         """Whether the code can still be used to book (or manage its booking)."""
+        if self.voided_at is not None:
+            return ReferralState.VOIDED
         if self.cancelled_at is not None:
             return ReferralState.CANCELLED
         booking = self.active_booking

@@ -2,11 +2,12 @@
 
 import hmac
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
+from portal.booking.models import Booking, BookingStatus
 from portal.extensions import db
 from portal.referrals import codes
 from portal.referrals.identifiers import (
@@ -16,6 +17,7 @@ from portal.referrals.identifiers import (
     validate_niss,
 )
 from portal.referrals.models import Referral
+from portal.scheduling.calendar import lisbon_today
 from portal.scheduling.models import Audience, Subject
 
 LANGUAGES = ("pt_PT", "en")
@@ -28,6 +30,9 @@ class ReferralRequest:
     email: str
     language: str = "pt_PT"
     nipc: str | None = None
+    # The earliest in-person date the agent could have offered (optional).
+    in_person_date: date | None = None
+    issued_by_id: int | None = None
 
 
 @dataclass
@@ -69,8 +74,12 @@ def _check_contact(request: ReferralRequest, errors: dict) -> str | None:
         return None
 
 
-def _validated(request: ReferralRequest) -> tuple[Subject, Audience, str, str | None, str]:
+def _validated(
+    request: ReferralRequest, now: datetime
+) -> tuple[Subject, Audience, str, str | None, str]:
     errors: dict[str, str] = {}
+    if request.in_person_date and request.in_person_date < lisbon_today(now):
+        errors["in_person_date"] = "past"
     audience = Audience.COMPANY if request.nipc else Audience.CITIZEN
     subject = db.session.scalar(
         select(Subject).where(Subject.code == request.subject_code, Subject.active.is_(True))
@@ -88,7 +97,7 @@ def _validated(request: ReferralRequest) -> tuple[Subject, Audience, str, str | 
 
 def issue_referral(request: ReferralRequest, now: datetime, valid_days: int) -> Referral:
     """Create a referral with a fresh code; raises InvalidReferral."""
-    subject, audience, niss, nipc, email = _validated(request)
+    subject, audience, niss, nipc, email = _validated(request, now)
     code = codes.generate()
     while db.session.scalar(select(Referral.id).where(Referral.code == code)) is not None:
         code = codes.generate()  # 2⁵⁵ codes: a collision is rare, but cheap to rule out
@@ -102,10 +111,52 @@ def issue_referral(request: ReferralRequest, now: datetime, valid_days: int) -> 
         language=request.language,
         created_at=now,
         expires_at=now + timedelta(days=valid_days),
+        in_person_date=request.in_person_date,
+        issued_by_id=request.issued_by_id,
     )
     db.session.add(referral)
     db.session.flush()
     return referral
+
+
+class NotVoidable(Exception):
+    """The referral was already used up (attended, missed or voided)."""
+
+
+def void_referral(referral: Referral, now: datetime) -> Booking | None:
+    """Withdraw a code: it can no longer sign in; a booking it holds is released.
+
+    Returns the booking that was released, if any, so that the caller can tell
+    the person (the e-mail outbox hooks in there).
+    """
+    if referral.voided_at is not None:
+        raise NotVoidable()
+    released = referral.active_booking
+    if released is not None:
+        released.status = BookingStatus.CANCELLED
+        released.cancelled_at = now
+        released.sequence += 1
+    referral.voided_at = now
+    db.session.flush()
+    return released
+
+
+def reissue_referral(referral: Referral, now: datetime, valid_days: int, issued_by_id=None):
+    """Void a code and issue a new one with the same details (for a lost or misheard code)."""
+    void_referral(referral, now)
+    request = ReferralRequest(
+        subject_code=referral.subject.code,
+        niss=referral.niss,
+        nipc=referral.nipc,
+        email=referral.email,
+        language=referral.language,
+        in_person_date=referral.in_person_date,
+        issued_by_id=issued_by_id,
+    )
+    replacement = issue_referral(request, now, valid_days)
+    replacement.replaces_id = referral.id
+    db.session.flush()
+    return replacement
 
 
 class SignInRefused(Exception):

@@ -161,3 +161,9 @@ def group_by_day(offered: list[OfferedSlot]) -> list[tuple[date, list[OfferedSlo
     for slot in offered:
         days.setdefault(to_lisbon(slot.starts_at).date(), []).append(slot)
     return list(days.items())
+
+
+def earliest_offered(subject: Subject, audience: Audience, window, now) -> OfferedSlot | None:
+    """The first remote slot a caller could book: what the phone line proposes."""
+    offered = offered_slots(subject, audience, window, now)
+    return offered[0] if offered else None

@@ -1,0 +1,1 @@
+"""Staff accounts: phone-line agents, desk staff and managers."""

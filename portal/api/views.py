@@ -1,0 +1,72 @@
+"""POST /api/v1/referrals, and the token endpoint that guards it."""
+
+from flask import current_app, jsonify, request
+
+from portal.api import bp
+from portal.api.oauth import authorization, require_oauth
+from portal.api.payloads import PayloadError, operation_messages, referral_request
+from portal.audit.log import record
+from portal.audit.models import AuditAction
+from portal.citizen.journey import offer_window
+from portal.clock import now
+from portal.extensions import db
+from portal.integrations.operations import REFERRALS_WRITE
+from portal.referrals.operations import InvalidReferral, issue_referral
+from portal.scheduling.slots import earliest_offered
+
+
+@bp.route("/oauth/token", methods=["POST"])
+def issue_token():
+    response = authorization.create_token_response()
+    db.session.commit()
+    return response
+
+
+def _invalid(errors: dict[str, str]):
+    return jsonify(error="invalid_request", errors=errors), 400
+
+
+@bp.route("/api/v1/referrals", methods=["POST"])
+@require_oauth(REFERRALS_WRITE)
+def create_referral():
+    from authlib.integrations.flask_oauth2 import current_token
+
+    try:
+        referral_data = referral_request(request.get_json(silent=True))
+        referral = issue_referral(referral_data, now(), current_app.config["REFERRAL_VALID_DAYS"])
+    except PayloadError as error:
+        return _invalid(error.errors)
+    except InvalidReferral as error:
+        db.session.rollback()
+        return _invalid(operation_messages(error.errors))
+    earliest = earliest_offered(referral.subject, referral.audience, offer_window(), now())
+    record(
+        now(),
+        AuditAction.CHANGED,
+        "referral",
+        referral.id,
+        "issued through the API",
+        client_name=current_token.client.name,
+    )
+    db.session.commit()
+    return jsonify(_as_json(referral, earliest)), 201
+
+
+def _as_json(referral, earliest) -> dict:
+    return {
+        "id": referral.id,
+        "code": referral.display_code,
+        "subject": referral.subject.code,
+        "audience": str(referral.audience),
+        "language": referral.language,
+        "expires_at": referral.expires_at.isoformat(),
+        "earliest_slot": (
+            {
+                "starts_at": earliest.starts_at.isoformat(),
+                "desk": earliest.desk_name,
+                "district_centre": earliest.centre_name,
+            }
+            if earliest
+            else None
+        ),
+    }

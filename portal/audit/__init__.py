@@ -1,0 +1,1 @@
+"""Who viewed, downloaded or changed personal data, and when."""

@@ -1,0 +1,1 @@
+"""Integration clients (the phone line's own systems) and the tokens they are given."""

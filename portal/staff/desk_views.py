@@ -1,0 +1,119 @@
+"""Desk staff: the agenda, a booking's page and its outcome, closures of the desk."""
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.accounts.models import Role
+from portal.audit.models import AuditAction
+from portal.booking import operations
+from portal.booking.agenda import AGENDA_COLUMNS, agenda
+from portal.clock import now
+from portal.extensions import db
+from portal.scheduling.calendar import lisbon_today
+from portal.scheduling.closures import InvalidClosure, close_desk
+from portal.scheduling.models import Desk
+from portal.staff import bp
+from portal.staff.access import audit, own_desk_booking, roles_required
+from portal.staff.forms.desk import ClosureForm, OutcomeForm
+
+CLOSURE_ERRORS = {
+    "order": _l("The last day must be on or after the first day."),
+    "past": _l("A closure cannot start in the past."),
+}
+
+
+@bp.route("/agenda", endpoint="agenda")
+@roles_required(Role.DESK)
+def agenda_page():
+    today = lisbon_today(now())
+    week = request.args.get("view") == "week"
+    first = today - timedelta(days=today.weekday()) if week else today
+    last = first + timedelta(days=6) if week else today
+    days = agenda(current_user.desk_id, first, last)
+    audit(AuditAction.VIEWED, "agenda", current_user.desk_id, f"{first} to {last}")
+    db.session.commit()
+    return render_template(
+        "staff/agenda.html",
+        days=days,
+        week=week,
+        first=first,
+        last=last,
+        columns=AGENDA_COLUMNS,
+        desk=current_user.desk,
+    )
+
+
+@bp.route("/bookings/<int:booking_id>", methods=["GET", "POST"])
+@roles_required(Role.DESK)
+def booking(booking_id):
+    booking = own_desk_booking(booking_id)
+    form = OutcomeForm(obj=booking if booking.outcome else None)
+    if form.validate_on_submit():
+        try:
+            operations.record_outcome(
+                booking, form.outcome.data, form.note.data or "", now(), current_user.id
+            )
+        except operations.NotChangeable:
+            db.session.rollback()
+            form.outcome.errors.append(
+                _("This can be recorded only for a confirmed session whose time has come.")
+            )
+        else:
+            audit(AuditAction.CHANGED, "booking", booking.id, f"outcome: {form.outcome.data}")
+            db.session.commit()
+            flash(_("The outcome was recorded."), "success")
+            return redirect(url_for("staff.booking", booking_id=booking.id))
+    audit(AuditAction.VIEWED, "booking", booking.id)
+    db.session.commit()
+    return render_template("staff/booking.html", booking=booking, form=form)
+
+
+def _closable_desk(desk_id: int) -> Desk:
+    desk = db.session.get(Desk, desk_id)
+    if desk is None or (current_user.role == Role.DESK and desk.id != current_user.desk_id):
+        abort(404)
+    return desk
+
+
+@bp.route("/desks/<int:desk_id>/closures/new", methods=["GET", "POST"])
+@roles_required(Role.DESK, Role.MANAGER)
+def new_closure(desk_id):
+    desk = _closable_desk(desk_id)
+    form = ClosureForm()
+    if form.validate_on_submit():
+        try:
+            result = close_desk(
+                desk,
+                form.starts_on.data,
+                form.ends_on.data,
+                form.reason.data,
+                now(),
+                current_app.config["REFERRAL_VALID_DAYS"],
+            )
+        except InvalidClosure as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(CLOSURE_ERRORS[error.reason])
+        else:
+            audit(AuditAction.CHANGED, "desk", desk.id, f"closure {result.closure.id}")
+            db.session.commit()
+            flash(
+                _(
+                    "The desk is closed on those days. %(count)s bookings were cancelled "
+                    "and the people can choose another time with the same code.",
+                    count=len(result.released),
+                ),
+                "success",
+            )
+            return redirect(url_for("staff.closures", desk_id=desk.id))
+    return render_template("staff/new_closure.html", desk=desk, form=form)
+
+
+@bp.route("/desks/<int:desk_id>/closures")
+@roles_required(Role.DESK, Role.MANAGER)
+def closures(desk_id):
+    desk = _closable_desk(desk_id)
+    return render_template("staff/closures.html", desk=desk, today=lisbon_today(now()))

@@ -1,0 +1,1 @@
+"""Staff forms, one module per task; forms check shape, operations decide the rest."""
