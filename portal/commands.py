@@ -4,6 +4,7 @@
 def register_commands(app) -> None:
     from portal.booking.cli import bookings_cli
     from portal.demo.cli import seed_demo
+    from portal.documents.cli import purge_documents
     from portal.referrals.cli import referral_cli
     from portal.scheduling.cli import slots_cli
 
@@ -11,3 +12,4 @@ def register_commands(app) -> None:
     app.cli.add_command(referral_cli)
     app.cli.add_command(slots_cli)
     app.cli.add_command(bookings_cli)
+    app.cli.add_command(purge_documents)

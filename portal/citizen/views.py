@@ -10,6 +10,7 @@ from portal.citizen.journey import (
     after_hold,
     confirmed_booking,
     held_booking,
+    missing_step,
     next_step,
     offer_window,
     referral_required,
@@ -79,8 +80,8 @@ def review(referral):
             "error",
         )
         return redirect(url_for("citizen.choose_slot"))
-    if after_hold(referral) != "citizen.review":
-        return redirect(url_for(after_hold(referral)))
+    if missing_step(referral):
+        return redirect(url_for(missing_step(referral)))
     return render_template(
         "citizen/review.html", referral=referral, booking=booking, form=ConfirmForm()
     )
@@ -102,7 +103,8 @@ def representative(referral):
             form.phone.data,
         )
         db.session.commit()
-        return redirect(url_for(next_step(referral)))
+        held = referral.active_booking.status == "held"
+        return redirect(url_for(after_hold(referral) if held else next_step(referral)))
     return render_template("citizen/representative.html", referral=referral, form=form)
 
 
@@ -125,7 +127,7 @@ def extend_hold(referral):
 @referral_required
 def confirm(referral):
     booking = held_booking(referral)
-    if not ConfirmForm().validate_on_submit() or after_hold(referral) != "citizen.review":
+    if not ConfirmForm().validate_on_submit() or missing_step(referral):
         return redirect(url_for("citizen.review"))
     try:
         operations.confirm(booking, now())
