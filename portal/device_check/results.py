@@ -105,14 +105,14 @@ def record_declaration(referral, booking, answers: dict, browser: Browser, now) 
     return _add(referral, booking, browser, now, self_declared=True, browser=None, **outcomes)
 
 
-def _add(referral, booking, browser: Browser, now, **values) -> DeviceCheck:
+def _add(referral, booking, agent: Browser, now, **values) -> DeviceCheck:
     check = DeviceCheck(
         referral_id=referral.id,
         booking_id=booking.id,
         checked_at=now,
-        browser_family=browser.family,
-        browser_version=browser.version,
-        platform=browser.platform,
+        browser_family=agent.family,
+        browser_version=agent.version,
+        platform=agent.platform,
         **values,
     )
     db.session.add(check)
