@@ -60,6 +60,13 @@ def megabytes(size: int) -> str:
     return _("%(amount)s MB", amount=format_decimal(round(size / (1024 * 1024), 1)))
 
 
+def file_size(size: int) -> str:
+    """'350 KB' or '2.4 MB': how big a received file is."""
+    if size < 1024 * 1024:
+        return _("%(amount)s KB", amount=format_decimal(max(1, round(size / 1024))))
+    return megabytes(size)
+
+
 def refusal_message(reason: Refusal, name: str, limits) -> str:
     return str(REFUSALS[reason]) % {
         "name": name or _("the file"),

@@ -4,7 +4,7 @@ from flask_babel import format_decimal
 
 from portal.citizen import bp
 from portal.citizen.device_texts import CHECK_LABELS, OUTCOME_LABELS, advice
-from portal.citizen.document_messages import megabytes
+from portal.citizen.document_messages import file_size, megabytes
 from portal.citizen.preparation_forms import ACCEPT
 from portal.device_check.models import CHECKS
 from portal.device_check.results import latest_check
@@ -22,6 +22,7 @@ def preparation_helpers() -> dict:
         "check_labels": CHECK_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "megabytes": megabytes,
+        "file_size": file_size,
         "format_decimal": format_decimal,
         "accept": ACCEPT,
     }

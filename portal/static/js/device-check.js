@@ -140,11 +140,14 @@
       return;
     }
     status.textContent = t.allow;
+    part("camera", "[data-preview]").hidden = false;
     startCamera().then(function (stream) {
       status.textContent = "";
       step("camera").querySelector("[data-question]").hidden = false;
       listCameras(stream.getVideoTracks()[0].getSettings().deviceId);
     }).catch(function (error) {
+      status.textContent = "";
+      part("camera", "[data-preview]").hidden = true;
       finish("camera", "failed", { problem: problemOf(error) });
     });
   }
@@ -196,6 +199,7 @@
         }
       }, reducedMotion ? 500 : 100);
     }).catch(function (error) {
+      status.textContent = "";
       finish("microphone", "failed", { problem: problemOf(error) });
     });
   }
