@@ -271,3 +271,38 @@ def test_optional_items_and_their_order_come_from_the_subjects_data(client, held
     assert "Optional" in page.soup.select(".checklist__item")[1].get_text(" ")
     upload(client, "recibo.pdf", samples.pdf(), item=f"item-{held.subject.checklist[1].id}")
     assert "Missing" in client.get("/documentos").soup.select(".checklist__item")[0].get_text()
+
+
+def test_a_representative_under_a_mandate_must_send_it(client, app, clock):
+    from tests.citizen.test_company_journey import REPRESENTATIVE, hold_first
+    from tests.citizen.test_company_journey import sign_in as company_sign_in
+    from tests.factories import COMPANY_NIPC, COMPANY_NISS
+
+    world = create_world(clock.now, subject_overrides={"code": "contribuicoes"})
+    company = create_referral(
+        world.subject, clock.now, audience="company", niss=COMPANY_NISS, nipc=COMPANY_NIPC
+    )
+    db.session.commit()
+    company_sign_in(client, company)
+    assert path(hold_first(client)) == "/marcar/representante"
+    assert path(client.submit("/marcar/representante", REPRESENTATIVE)) == "/documentos"
+
+    page = client.get("/documentos")
+    labels = [label.get_text(strip=True) for label in page.soup.select("#item label")]
+    assert labels[-2:] == [
+        "Power of attorney or mandate document to act for the company",
+        "Other document",
+    ]
+    (booking,) = bookings_of(company)
+    assert [e.key for e in missing_items(booking)] == [
+        f"item-{world.subject.checklist[0].id}",
+        "mandate",
+    ]
+    upload(client, "procuracao.pdf", samples.pdf(), item="mandate")
+    assert [e.key for e in missing_items(booking)] == [f"item-{world.subject.checklist[0].id}"]
+    (document,) = documents_of(company)
+    assert document.purpose == "mandate" and document.checklist_item_id is None
+
+    # A manager acts in their own right: no mandate asked for.
+    client.submit("/marcar/representante", dict(REPRESENTATIVE, capacity="manager"))
+    assert "Power of attorney" not in " ".join(client.get("/marcar/revisao").notices())
