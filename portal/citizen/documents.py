@@ -67,7 +67,7 @@ def documents(referral, booking):
     entries = checklist(referral)
     form = UploadForm()
     form.item.choices = [(entry.key, entry.label(current_language())) for entry in entries]
-    if form.item.data is None:
+    if not form.is_submitted():  # suggest the first missing item
         missing = [e for e in entries if e.required and not e.received]
         form.item.data = (missing or entries)[0].key
     limits = _limits()

@@ -108,6 +108,9 @@ def representative(referral):
     return render_template("citizen/representative.html", referral=referral, form=form)
 
 
+EXTEND_RETURNS = {"documents": "citizen.documents", "device-check": "citizen.device_check"}
+
+
 @bp.route("/marcar/prolongar", methods=["POST"])
 @referral_required
 def extend_hold(referral):
@@ -120,7 +123,9 @@ def extend_hold(referral):
         else:
             db.session.commit()
             flash(_("Your reservation was extended."), "success")
-    return redirect(url_for("citizen.review"))
+    # Back to the page the person was on, from a fixed list (never a free URL).
+    back = EXTEND_RETURNS.get(request.form.get("back", ""), "citizen.review")
+    return redirect(url_for(back))
 
 
 @bp.route("/marcar/confirmar", methods=["POST"])

@@ -305,3 +305,24 @@ def test_a_representative_under_a_mandate_must_send_it(client, app, clock):
     # A manager acts in their own right: no mandate asked for.
     client.submit("/marcar/representante", dict(REPRESENTATIVE, capacity="manager"))
     assert "Power of attorney" not in " ".join(client.get("/marcar/revisao").notices())
+
+
+def test_the_hold_can_be_extended_from_the_documents_step(client, held, clock):
+    clock.advance(minutes=10)
+    location = client.submit("/marcar/prolongar", {"back": "documents"}, form_url="/documentos")
+    assert path(location) == "/documentos"
+    assert bookings_of(held.referral)[0].held_until == clock.now + timedelta(minutes=15)
+    location = client.submit("/marcar/prolongar", {"back": "https://evil.example"}, "/documentos")
+    assert path(location) == "/marcar/revisao"
+
+
+def test_the_document_must_say_which_item_it_is_for(client, held):
+    page = client.get("/documentos")
+    response = client.client.post(
+        "/documentos",
+        data={"csrf_token": page.csrf_token(), "file": (io.BytesIO(samples.pdf()), "a.pdf")},
+        content_type="multipart/form-data",
+    )
+    page = page_of(response, 200)
+    assert page.errors() == ["Choose which document you are sending."]
+    assert documents_of(held.referral) == []
