@@ -7,10 +7,12 @@ from portal import errors, i18n, security
 from portal.config import PROJECT_ROOT, load_config
 from portal.database import render_migration_type, tune_sqlite
 from portal.extensions import babel, csrf, db, migrate
+from portal.request_limits import PortalRequest
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = PortalRequest
     load_config(app, overrides)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
@@ -35,9 +37,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
+    from portal.throttling.rate import rate_limiter_for
     from portal.throttling.service import throttle_for
 
     app.extensions["throttle"] = throttle_for(app.config)
+    app.extensions["rate_limiter"] = rate_limiter_for(app.config)
 
     from portal.api import bp as api_bp
     from portal.api import oauth

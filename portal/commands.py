@@ -5,6 +5,7 @@ def register_commands(app) -> None:
     from portal.accounts.cli import staff_cli
     from portal.booking.cli import bookings_cli
     from portal.demo.cli import seed_demo
+    from portal.documents.cli import purge_documents
     from portal.integrations.cli import api_client_cli
     from portal.meetings.cli import meetings_cli
     from portal.outbox.cli import outbox_cli
@@ -19,3 +20,4 @@ def register_commands(app) -> None:
     app.cli.add_command(meetings_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(api_client_cli)
+    app.cli.add_command(purge_documents)

@@ -58,6 +58,17 @@ DEFAULTS = {
     "ENTRA_CLIENT_SECRET": None,
     # Lifetime of access tokens issued to integration clients (seconds).
     "API_TOKEN_SECONDS": 3600,
+    # Documents: stored outside the web root (None: instance/documents).
+    "DOCUMENTS_DIRECTORY": None,
+    "DOCUMENT_MAX_FILE_BYTES": 10 * 1024 * 1024,
+    "DOCUMENT_MAX_FILES": 10,
+    "DOCUMENT_MAX_TOTAL_BYTES": 30 * 1024 * 1024,
+    # Larger images are refused as decompression bombs (a 50-megapixel phone photo passes).
+    "DOCUMENT_MAX_IMAGE_PIXELS": 60_000_000,
+    "DOCUMENT_RETENTION_DAYS": 30,
+    # Device check: network test requests per minute per booking, and bytes per transfer.
+    "DEVICE_CHECK_REQUESTS_PER_MINUTE": 30,
+    "DEVICE_CHECK_MAX_TRANSFER_BYTES": 2 * 1024 * 1024,
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
     # Absolute address of the portal, for links in e-mails, PDFs and calendar invites

@@ -3,6 +3,8 @@
 from portal.accounts.models import Account  # noqa: F401
 from portal.audit.models import AuditEvent  # noqa: F401
 from portal.booking.models import Booking  # noqa: F401
+from portal.device_check.models import DeviceCheck  # noqa: F401
+from portal.documents.models import Document  # noqa: F401
 from portal.integrations.models import ApiClient, ApiToken  # noqa: F401
 from portal.meetings.models import Meeting  # noqa: F401,E402
 from portal.outbox.models import OutboxMessage  # noqa: F401,E402
@@ -18,3 +20,4 @@ from portal.scheduling.models import (  # noqa: F401
     Subject,
 )
 from portal.throttling.models import SignInFailure, SignInLock  # noqa: F401
+from portal.throttling.rate import RateCounter  # noqa: F401

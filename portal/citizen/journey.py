@@ -66,11 +66,46 @@ def next_step(referral: Referral) -> str:
     return "citizen.my_booking"
 
 
-def after_hold(referral: Referral) -> str:
-    """Companies say who attends for them before they can confirm."""
+def missing_step(referral: Referral) -> str | None:
+    """A step that must be done before confirming: companies say who attends for them."""
     if referral.is_company and referral.representative is None:
         return "citizen.representative"
-    return "citizen.review"
+    return None
+
+
+def after_hold(referral: Referral) -> str:
+    """After choosing a time: [representative →] documents → review (documents can wait)."""
+    return missing_step(referral) or "citizen.documents"
+
+
+def preparing_booking(referral: Referral):
+    """The booking whose documents and device check can still change, or None.
+
+    A hold still running, or a confirmed booking whose session has not started.
+    """
+    booking = referral.active_booking
+    if booking is None:
+        return None
+    if booking.status == BookingStatus.HELD:
+        return None if booking.hold_lapsed(now()) else booking
+    return booking if booking.slot.starts_at > now() else None
+
+
+def preparing_booking_required(view):
+    """Pass the referral and its booking in preparation, or send the person on."""
+
+    @wraps(view)
+    def wrapper(referral, *args, **kwargs):
+        booking = preparing_booking(referral)
+        if booking is None:
+            flash(
+                _("Documents and the equipment check can be changed until the session starts."),
+                "info",
+            )
+            return redirect(url_for(next_step(referral)))
+        return view(referral, booking, *args, **kwargs)
+
+    return referral_required(wrapper)
 
 
 def held_booking(referral: Referral):

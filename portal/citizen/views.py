@@ -10,6 +10,7 @@ from portal.citizen.journey import (
     after_hold,
     confirmed_booking,
     held_booking,
+    missing_step,
     next_step,
     offer_window,
     referral_required,
@@ -82,8 +83,8 @@ def review(referral):
             "error",
         )
         return redirect(url_for("citizen.choose_slot"))
-    if after_hold(referral) != "citizen.review":
-        return redirect(url_for(after_hold(referral)))
+    if missing_step(referral):
+        return redirect(url_for(missing_step(referral)))
     return render_template(
         "citizen/review.html", referral=referral, booking=booking, form=ConfirmForm()
     )
@@ -105,8 +106,12 @@ def representative(referral):
             form.phone.data,
         )
         db.session.commit()
-        return redirect(url_for(next_step(referral)))
+        held = referral.active_booking.status == "held"
+        return redirect(url_for(after_hold(referral) if held else next_step(referral)))
     return render_template("citizen/representative.html", referral=referral, form=form)
+
+
+EXTEND_RETURNS = {"documents": "citizen.documents", "device-check": "citizen.device_check"}
 
 
 @bp.route("/marcar/prolongar", methods=["POST"])
@@ -121,14 +126,16 @@ def extend_hold(referral):
         else:
             db.session.commit()
             flash(_("Your reservation was extended."), "success")
-    return redirect(url_for("citizen.review"))
+    # Back to the page the person was on, from a fixed list (never a free URL).
+    back = EXTEND_RETURNS.get(request.form.get("back", ""), "citizen.review")
+    return redirect(url_for(back))
 
 
 @bp.route("/marcar/confirmar", methods=["POST"])
 @referral_required
 def confirm(referral):
     booking = held_booking(referral)
-    if not ConfirmForm().validate_on_submit() or after_hold(referral) != "citizen.review":
+    if not ConfirmForm().validate_on_submit() or missing_step(referral):
         return redirect(url_for("citizen.review"))
     try:
         operations.confirm(booking, now())

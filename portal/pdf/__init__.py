@@ -12,8 +12,14 @@ import logging
 import mimetypes
 from pathlib import Path
 
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES at import.
+# Uploaded documents must still refuse truncated images, and we only hand
+# WeasyPrint images we made ourselves, so put the safe default back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,8 @@ def test_a_person_books_a_time_in_chromium(page, live_server):
     page.click("button[type=submit]")
     page.locator("input[name=slot]").first.check()
     page.click("form button[type=submit]")
+    page.wait_for_url("**/documentos")
+    page.click('a[href="/marcar/revisao"]')  # documents can wait
     page.wait_for_url("**/marcar/revisao")
     page.click("text=Confirmar marcação")
     page.wait_for_url("**/marcar/confirmada")

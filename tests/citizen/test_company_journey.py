@@ -79,7 +79,7 @@ def test_the_representative_step_comes_before_review_and_then_everything_names_t
     assert any("name@example.pt" in e for e in page.errors())
     assert page.soup.find("input", attrs={"name": "company_name"})["value"] == bad["company_name"]
 
-    assert path(client.submit("/marcar/representante", REPRESENTATIVE)) == "/marcar/revisao"
+    assert path(client.submit("/marcar/representante", REPRESENTATIVE)) == "/documentos"
     review = client.get("/marcar/revisao")
     text = review.main_text()
     assert "Padaria <Exemplo> & Filhos, Lda. (NIPC 501964843)" in text

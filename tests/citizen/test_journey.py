@@ -41,7 +41,7 @@ def sign_in(client, referral, english=False):
 def hold_first_time(client):
     """From the list of times, reserve the first; returns the slot id chosen."""
     slot_id = client.get("/marcar/horarios").radio_values()[0]
-    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/marcar/revisao"
+    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/documentos"
     return int(slot_id)
 
 
@@ -96,7 +96,7 @@ def test_full_journey_in_portuguese(app, client, clock):
     assert [t.get_text() for t in first_day.select(".choice__time")][:2] == ["09:00", "09:00"]
 
     slot_id = times.radio_values()[0]
-    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/marcar/revisao"
+    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/documentos"
     review = client.get("/marcar/revisao")
     assert "10:15" in review.main_text(), "the hold expiry is shown"
     assert "quinta-feira, 26 de novembro de 2026" in review.main_text()

@@ -1,0 +1,1 @@
+"""The pre-session check of camera, microphone, speakers, network and browser."""

@@ -1,0 +1,1 @@
+"""Documents a person sends before the session: checklist, checks, storage, purge."""

@@ -1,0 +1,76 @@
+"""A small per-key request counter (fixed one-minute windows) for costly endpoints.
+
+Counters live where the sign-in lockout's do: the database, or Redis when
+configured, so every worker and machine sees the same count.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, String
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database import UTCDateTime
+from portal.extensions import db
+from portal.throttling.service import hashed_key
+
+WINDOW = timedelta(minutes=1)
+
+
+class RateCounter(db.Model):
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class DatabaseCounter:
+    def hit(self, key: str, now: datetime) -> int:
+        """Count one request; return the count in the current window."""
+        counter = db.session.get(RateCounter, key, with_for_update=True)
+        if counter is None:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(RateCounter(key=key, window_started_at=now, count=1))
+                return 1
+            except IntegrityError:  # a concurrent first request created it
+                counter = db.session.get(
+                    RateCounter, key, with_for_update=True, populate_existing=True
+                )
+        if counter.window_started_at <= now - WINDOW:
+            counter.window_started_at, counter.count = now, 0
+        counter.count += 1
+        db.session.flush()
+        return counter.count
+
+
+class RedisCounter:
+    def __init__(self, client):
+        self.client = client
+
+    def hit(self, key: str, now: datetime) -> int:
+        name = f"portal:rate:{key}:{int(now.timestamp() // WINDOW.total_seconds())}"
+        pipe = self.client.pipeline()
+        pipe.incr(name)
+        pipe.expire(name, int(WINDOW.total_seconds()) + 1)
+        return pipe.execute()[0]
+
+
+class RateLimiter:
+    def __init__(self, counter, secret: str):
+        self.counter, self.secret = counter, secret
+
+    def allow(self, kind: str, value: str, limit: int, now: datetime) -> bool:
+        """Count a request for (kind, value); False once over ``limit`` this minute."""
+        return self.counter.hit(hashed_key(self.secret, kind, value), now) <= limit
+
+
+def rate_limiter_for(config) -> RateLimiter:
+    if config.get("RATELIMIT_REDIS_URL"):
+        import redis
+
+        counter = RedisCounter(redis.Redis.from_url(config["RATELIMIT_REDIS_URL"]))
+    else:
+        counter = DatabaseCounter()
+    return RateLimiter(counter, config["SECRET_KEY"])
