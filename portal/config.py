@@ -50,6 +50,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
+    # Where people write about the site's accessibility (shown in the accessibility statement).
+    "ACCESSIBILITY_EMAIL": "acessibilidade@seg-social.pt",
 }
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__, template_folder="templates")
 
-from portal.citizen import views  # noqa: E402,F401
+from portal.citizen import accessibility, views  # noqa: E402,F401

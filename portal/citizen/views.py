@@ -82,7 +82,11 @@ def review(referral):
     if after_hold(referral) != "citizen.review":
         return redirect(url_for(after_hold(referral)))
     return render_template(
-        "citizen/review.html", referral=referral, booking=booking, form=ConfirmForm()
+        "citizen/review.html",
+        referral=referral,
+        booking=booking,
+        form=ConfirmForm(),
+        hold_seconds=int((booking.held_until - now()).total_seconds()),
     )
 
 

@@ -1,0 +1,82 @@
+"""Patterns axe-core cannot see: zoom, reduced motion, the warning before a hold ends."""
+
+import pytest
+
+from tests.browser.visitors import BrowserVisitor
+from tests.visits import PAGES
+
+# 1280 × 720 CSS pixels zoomed to 400 % leave 320 × 180 CSS pixels (WCAG 1.4.10).
+ZOOMED = {"viewport": {"width": 320, "height": 180}, "device_scale_factor": 4}
+# The widest pages: long words, a list of times, summary lists, a long form, the statement.
+WIDE_PAGES = [
+    "choose a time",
+    "company: who attends, errors",
+    "company: review",
+    "my booking",
+    "accessibility statement",
+    "error: form expired (CSRF)",
+]
+
+
+@pytest.fixture
+def context(browser, live_site, request):
+    options = getattr(request, "param", {})
+    context = browser.new_context(base_url=live_site.url, **options)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def zoomed_page(browser, live_site):
+    context = browser.new_context(base_url=live_site.url, **ZOOMED)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("visit", [v for v in PAGES if v.name in WIDE_PAGES], ids=str)
+def test_content_reflows_at_400_percent_zoom(zoomed_page, live_site, visit):
+    page = zoomed_page
+    visit.run(BrowserVisitor(live_site, "pt_PT", page))
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    heading = page.locator("h1").bounding_box()
+    assert heading["x"] >= 0 and heading["x"] + heading["width"] <= 320
+
+
+@pytest.mark.parametrize(
+    "context, duration",
+    [({"reduced_motion": "reduce"}, "0s"), ({"reduced_motion": "no-preference"}, "0.15s")],
+    indirect=["context"],
+    ids=["reduce", "no-preference"],
+)
+def test_reduced_motion_is_respected(context, live_site, duration):
+    page = context.new_page()
+    page.goto("/")
+
+    button = page.locator("main button[type=submit]")
+    assert button.evaluate("b => getComputedStyle(b).transitionDuration").startswith(duration)
+
+
+def test_the_end_of_a_hold_is_announced_in_advance_and_can_be_put_off(context, live_site):
+    """Two minutes before a reserved time is released, the live region says so (WCAG 2.2.1)."""
+    page = context.new_page()
+    page.clock.install()
+    hold_minutes = live_site.app.config["HOLD_MINUTES"]
+    BrowserVisitor(live_site, "en", page).hold().finish()
+    live = page.locator(".hold [aria-live=polite]")
+    assert live.inner_text() == ""
+
+    page.clock.run_for((hold_minutes - 2) * 60 * 1000 - 1000)
+    assert live.inner_text() == ""
+    page.clock.run_for(2000)
+    assert "ends in 2 minutes" in live.inner_text()
+    assert "I need more time" in live.inner_text()
+
+    more_time = page.get_by_role("button", name="I need more time")
+    with page.expect_navigation():
+        more_time.press("Enter")
+    assert page.locator(".notice--success").inner_text() == "Your reservation was extended."
+    assert live.inner_text() == ""
+
+    page.clock.run_for(hold_minutes * 60 * 1000)
+    assert "has ended" in live.inner_text()
