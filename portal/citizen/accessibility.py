@@ -26,6 +26,7 @@ def accessibility_statement():
         automatic_tool=AUTOMATIC_TOOL,
         site_url=url_for("citizen.landing", _external=True),
         contact_email=current_app.config["ACCESSIBILITY_EMAIL"],
+        session_minutes=int(current_app.permanent_session_lifetime.total_seconds() // 60),
     )
 
 

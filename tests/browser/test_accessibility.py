@@ -87,3 +87,20 @@ def test_page_meets_wcag_21_aa(tab, live_site, visit, language):
     tab.set_viewport_size(NARROW)
     assert tab.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     assert not tab.script_errors
+
+
+def test_the_check_reports_violations_readably(tab, live_site):
+    """The harness itself: a field without a label and pale text are caught and explained."""
+    visit = next(v for v in PAGES if v.name == "start")
+    visit.run(BrowserVisitor(live_site, "en", tab))
+    tab.evaluate("""() => {
+          document.querySelector("main").insertAdjacentHTML("beforeend",
+            '<input id="unlabelled"><p id="pale">Pale text</p>');
+          document.getElementById("pale").style.color = "#bbb";  // CSP: no style attributes
+        }""")
+
+    violations = axe_violations(tab)
+
+    assert {"label", "color-contrast"} <= {v["id"] for v in violations}
+    report = describe(violations)
+    assert "#unlabelled" in report and "#pale" in report and "wcag2aa" in report
