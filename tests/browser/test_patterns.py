@@ -69,7 +69,7 @@ def test_the_end_of_a_hold_is_announced_in_advance_and_can_be_put_off(context, l
     page.clock.run_for((hold_minutes - 2) * 60 * 1000 - 1000)
     assert live.inner_text() == ""
     page.clock.run_for(2000)
-    assert "ends in 2 minutes" in live.inner_text()
+    assert "ends soon, at" in live.inner_text()
     assert "I need more time" in live.inner_text()
 
     more_time = page.get_by_role("button", name="I need more time")
@@ -80,3 +80,16 @@ def test_the_end_of_a_hold_is_announced_in_advance_and_can_be_put_off(context, l
 
     page.clock.run_for(hold_minutes * 60 * 1000)
     assert "has ended" in live.inner_text()
+
+
+def test_a_review_page_opened_near_the_end_of_the_hold_warns_at_once(context, live_site):
+    """The server says how long is left: a hold with a minute to go warns on arrival."""
+    page = context.new_page()
+    visitor = BrowserVisitor(live_site, "en", page).hold()
+    live_site.clock.advance(minutes=live_site.app.config["HOLD_MINUTES"] - 1)
+    try:
+        visitor.open("/marcar/revisao").finish()
+        assert page.locator(".hold").get_attribute("data-hold-seconds") == "60"
+        assert "ends soon, at" in page.locator(".hold [aria-live=polite]").inner_text()
+    finally:
+        live_site.clock.advance(minutes=1 - live_site.app.config["HOLD_MINUTES"])
