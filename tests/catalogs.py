@@ -28,8 +28,9 @@ PROPER_NAMES = [
     "Cartão Europeu de Seguro de Doença",
 ]
 # Attributes whose text people meet (read aloud, shown on hover, or shown later by script).
-TEXT_ATTRIBUTES = ["title", "aria-label", "alt", "placeholder", "data-hold-warning"]
-TEXT_ATTRIBUTES += ["data-hold-expired"]
+TEXT_ATTRIBUTES = ["title", "aria-label", "alt", "placeholder", "value"]
+TEXT_ATTRIBUTES += ["data-hold-warning", "data-hold-expired"]
+TEXT_ATTRIBUTES += ["data-session-kept", "data-session-ended"]
 
 
 def catalog(language):

@@ -13,6 +13,7 @@ from portal.citizen.journey import (
     next_step,
     offer_window,
     referral_required,
+    session_timeout,
 )
 from portal.citizen.journey import sign_in as start_session
 from portal.citizen.journey import (
@@ -24,6 +25,8 @@ from portal.extensions import db
 from portal.referrals.companies import set_representative
 from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
+
+bp.context_processor(session_timeout)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -225,6 +228,15 @@ def cancelled(referral):
     if booking is None or booking.status != "cancelled":
         abort(404)
     return render_template("citizen/cancelled.html", referral=referral, booking=booking)
+
+
+@bp.route("/sessao/prolongar", methods=["POST"])
+@referral_required
+def keep_session(referral):
+    """Stay signed in: any request renews the session, this one only says so."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204  # portal.js asked in the background: the page stays as it is
+    return redirect(url_for(next_step(referral)))
 
 
 @bp.route("/sair", methods=["POST"])

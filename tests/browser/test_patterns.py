@@ -1,7 +1,9 @@
-"""Patterns axe-core cannot see: zoom, reduced motion, the warning before a hold ends."""
+"""Patterns axe-core cannot see: zoom, reduced motion, warnings before time limits run out."""
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import axe_violations
 from tests.browser.visitors import BrowserVisitor
 from tests.visits import PAGES
 
@@ -93,3 +95,32 @@ def test_a_review_page_opened_near_the_end_of_the_hold_warns_at_once(context, li
         assert "ends soon, at" in page.locator(".hold [aria-live=polite]").inner_text()
     finally:
         live_site.clock.advance(minutes=1 - live_site.app.config["HOLD_MINUTES"])
+
+
+def test_before_a_session_ends_a_warning_offers_to_stay_signed_in(context, live_site):
+    """WCAG 2.2.1 for the signed-in session: warned ahead, kept without leaving the page."""
+    page = context.new_page()
+    page.clock.install()
+    BrowserVisitor(live_site, "en", page).sign_in().finish()
+    page.locator("input[name=slot]").first.check()  # something on the page not to lose
+    dialog = page.get_by_role("dialog", name="Do you want to stay signed in?")
+    until_warning = live_site.app.permanent_session_lifetime.total_seconds() * 1000 - 2 * 60_000
+    assert not dialog.is_visible()
+
+    page.clock.run_for(until_warning + 1000)
+    expect(dialog).to_be_visible()
+    assert "signed out in 2 minutes" in dialog.inner_text()
+    assert page.evaluate("document.activeElement.innerText") == "Stay signed in"
+    assert not axe_violations(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-session-live]")).to_have_text("You are still signed in.")
+    assert not dialog.is_visible()
+    assert (
+        page.url.endswith("/marcar/horarios") and page.locator("input[name=slot]:checked").count()
+    )
+
+    page.clock.run_for(until_warning + 1000)  # counted again from the renewal
+    expect(dialog).to_be_visible()
+    page.clock.run_for(2 * 60_000)
+    assert "You were signed out" in dialog.inner_text()
+    assert page.get_by_role("link", name="Go to the start page").is_visible()
