@@ -108,6 +108,8 @@ DEFAULTS = {
     "OUTBOX_POLL_SECONDS": 10,
     # Reminder e-mail this many hours before the appointment.
     "REMINDER_HOURS": 24,
+    # Where people write about the site's accessibility (shown in the accessibility statement).
+    "ACCESSIBILITY_EMAIL": "acessibilidade@seg-social.pt",
 }
 
 MEETING_PROVIDERS = ("graph", "local")

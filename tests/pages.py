@@ -1,9 +1,10 @@
 """A test client that reads pages as a person would, and checks every page's basics.
 
-Every HTML page fetched must have: a ``lang`` on <html>, a non-empty <title>,
-exactly one <h1>, unique ids, a skip link to #main, and a CSRF token in each
-POST form. ``submit`` reads the CSRF token from the page that holds the form,
-like a browser.
+Every HTML page fetched must have: a ``lang`` on <html>, a non-empty <title>
+(saying "Erro:"/"Error:" first when the page shows an error summary), exactly one
+<h1>, unique ids, a skip link to #main, a footer link to the accessibility
+statement, and a CSRF token in each POST form. ``submit`` reads the CSRF token
+from the page that holds the form, like a browser.
 """
 
 from collections import Counter
@@ -58,6 +59,10 @@ class Page:
         duplicates = [name for name, count in ids.items() if count > 1]
         assert not duplicates, f"duplicate ids: {duplicates}"
         assert self.soup.select_one('a.skip-link[href="#main"]'), "skip link missing"
+        statement = self.soup.select_one('footer a[href="/acessibilidade"]')
+        assert statement, "the footer links to the accessibility statement"
+        if self.soup.select_one(".error-summary"):
+            assert self.title.startswith(("Erro:", "Error:")), f"errors not in title: {self.title}"
         for form in self.soup.find_all("form"):
             if form.get("method", "get").lower() == "post":
                 assert form.find("input", attrs={"name": "csrf_token"}), "POST form without CSRF"

@@ -6,14 +6,36 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
+
+from tests.catalogs import CATALOGS, PLACEHOLDER, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGS = ROOT / "translations"
 LANGUAGES = ["pt_PT", "en"]
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
-# Brazilian forms that must never appear in pt_PT text (word boundaries).
-BRAZILIAN = ["registro", "contato", "tela", "celular", "usuário", "time", "arquivo", "ônibus"]
+# Brazilian forms that must never appear in pt_PT text (whole words, any case), with the
+# European word to use instead.
+BRAZILIAN = {
+    r"registros?|registrar": "registo, registar",
+    r"contatos?|contatar": "contacto, contactar",
+    r"telas?": "ecrã",
+    r"celular(es)?": "telemóvel",
+    r"usuári[oa]s?": "utilizador",
+    r"times?|equipes?": "equipa",
+    r"arquivos?": "ficheiro",
+    r"cadastr\w*": "registo, inscrição",
+    r"senhas?": "palavra-passe",
+    r"câmeras?": "câmara",
+    r"aplicativos?": "aplicação",
+    r"baixar|deletar": "transferir, eliminar",
+    r"mouse": "rato",
+    r"planilhas?": "folha de cálculo",
+    r"vocês?": "o senhor / a forma impessoal",
+    r"ônibus|trem": "autocarro, comboio",
+    # Brazilian spelling: circumflex where Portugal writes an acute accent.
+    r"eletrônic\w*|econômic\w*|gêneros?|acadêmic\w*|telefônic\w*": "eletrónico, económico…",
+    r"recepção|fato": "receção, facto",
+}
+# "estamos processando": Brazil's progressive; Portugal says "estamos a processar".
+BRAZILIAN_GERUND = re.compile(r"\b(estou|está|estamos|estão|estava|estavam)\s+\w+ndo\b", re.I)
 
 
 def source_messages() -> set[str]:
@@ -25,11 +47,6 @@ def source_messages() -> set[str]:
     ):
         messages.add(message if isinstance(message, str) else message[0])
     return messages
-
-
-def catalog(language):
-    with open(CATALOGS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
-        return read_po(handle, locale=language)
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +86,50 @@ def test_compiled_catalog_matches_the_source_catalog(language):
     assert compiled == source, "run: pybabel compile -d translations"
 
 
+def brazilian_forms(text: str) -> list[str]:
+    text = PLACEHOLDER.sub("", text)
+    found = [
+        f"{match.group(0)} (use {european})"
+        for pattern, european in BRAZILIAN.items()
+        for match in re.finditer(rf"\b(?:{pattern})\b", text, re.IGNORECASE)
+    ]
+    return found + [
+        f"{m.group(0)} (use estar a + infinitive)" for m in BRAZILIAN_GERUND.finditer(text)
+    ]
+
+
 def test_portuguese_uses_european_forms():
     found = [
-        (word, m.string)
-        for m in catalog("pt_PT")
-        if m.string
-        for word in BRAZILIAN
-        if re.search(rf"\b{word}\b", PLACEHOLDER.sub("", m.string), re.IGNORECASE)
+        (form, m.string) for m in catalog("pt_PT") if m.string for form in brazilian_forms(m.string)
     ]
     assert not found, f"Brazilian Portuguese forms: {found}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Introduza o número de celular",
+        "Guarde o arquivo no ecrã",
+        "Contate a equipe",  # "equipe"
+        "O usuário não tem senha",
+        "Estamos processando o seu pedido",
+        "Documento eletrônico",
+        "O Registro Central",
+    ],
+)
+def test_brazilian_forms_are_recognised(text):
+    assert brazilian_forms(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Introduza o número de telemóvel",
+        "Guarde o ficheiro; veja no ecrã",
+        "Contacte a equipa até às %(time)s",
+        "Estamos a processar o seu pedido",
+        "Documento eletrónico com registo",
+    ],
+)
+def test_european_forms_pass(text):
+    assert not brazilian_forms(text)

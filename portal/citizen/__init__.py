@@ -2,6 +2,21 @@
 
 from flask import Blueprint
 
+from portal.clock import now
+
 bp = Blueprint("citizen", __name__, template_folder="templates")
 
-from portal.citizen import device_check, documents, preparation, views  # noqa: E402,F401
+
+@bp.app_template_global()
+def seconds_until(moment) -> int:
+    """Seconds from the portal's now to ``moment`` (the browser's clock may be wrong)."""
+    return max(0, int((moment - now()).total_seconds()))
+
+
+from portal.citizen import (  # noqa: E402,F401
+    accessibility,
+    device_check,
+    documents,
+    preparation,
+    views,
+)

@@ -33,6 +33,17 @@ def signed_in_referral() -> Referral | None:
     return referral
 
 
+def session_timeout() -> dict:
+    """For signed-in pages: when the session ends if nothing more is done (WCAG 2.2.1).
+
+    Every request renews the session, so it ends one lifetime after this page.
+    """
+    if SESSION_KEY not in session:
+        return {}
+    lifetime = current_app.permanent_session_lifetime
+    return {"session_ends": {"seconds": int(lifetime.total_seconds())}}
+
+
 def referral_required(view):
     """Pass the signed-in referral to the view, or send the person to sign in."""
 

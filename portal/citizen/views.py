@@ -14,6 +14,7 @@ from portal.citizen.journey import (
     next_step,
     offer_window,
     referral_required,
+    session_timeout,
 )
 from portal.citizen.journey import sign_in as start_session
 from portal.citizen.journey import (
@@ -28,6 +29,8 @@ from portal.notifications.facts import booking_facts
 from portal.referrals.companies import set_representative
 from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
+
+bp.context_processor(session_timeout)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -86,7 +89,10 @@ def review(referral):
     if missing_step(referral):
         return redirect(url_for(missing_step(referral)))
     return render_template(
-        "citizen/review.html", referral=referral, booking=booking, form=ConfirmForm()
+        "citizen/review.html",
+        referral=referral,
+        booking=booking,
+        form=ConfirmForm(),
     )
 
 
@@ -241,6 +247,15 @@ def cancelled(referral):
     if booking is None or booking.status != "cancelled":
         abort(404)
     return render_template("citizen/cancelled.html", referral=referral, booking=booking)
+
+
+@bp.route("/sessao/prolongar", methods=["POST"])
+@referral_required
+def keep_session(referral):
+    """Stay signed in: any request renews the session, this one only says so."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204  # portal.js asked in the background: the page stays as it is
+    return redirect(url_for(next_step(referral)))
 
 
 @bp.route("/sair", methods=["POST"])

@@ -8,6 +8,7 @@ reason; CI installs it and fails on any skip.
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 from portal.extensions import db
 from tests.conftest import Clock, make_app
 from tests.factories import create_world
+from tests.visits import create_site
 
 CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+DESKTOP = {"width": 1280, "height": 800}
 MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 
 
@@ -75,17 +78,55 @@ def live_app(tmp_path):
     return SimpleNamespace(app=app, clock=clock, code=code, world=world)
 
 
-@pytest.fixture
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app.app, threaded=True)
+@contextmanager
+def serving(app):
+    """Serve the app on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    live_app.url = f"http://127.0.0.1:{server.server_port}"
-    yield live_app
-    server.shutdown()
-    thread.join(timeout=5)
-    with live_app.app.app_context():
-        db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app):
+    with serving(live_app.app) as url:
+        live_app.url = url
+        yield live_app
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """One portal for all page visits (tests/visits.py create_site).
+
+    Each visit makes its own reference code, so visits do not see each other's
+    bookings; the clock stays put.
+    """
+    folder = tmp_path_factory.mktemp("site")
+    # Let the browser keep the stylesheet and script between pages, as in production.
+    app = make_app(f"sqlite:///{folder / 'site.sqlite3'}", folder, SEND_FILE_MAX_AGE_DEFAULT=3600)
+    app.config["SERVER_NAME"] = None
+    clock = Clock()
+    app.extensions["clock"] = clock
+    with app.app_context():
+        db.create_all()
+    site = create_site(app, clock)
+    with serving(app) as url:
+        site.url = url
+        yield site
+
+
+@pytest.fixture(scope="module")
+def site_context(browser, live_site):
+    """One browser context for the module; each test starts it with no cookies."""
+    context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
+    yield context
+    context.close()
 
 
 @pytest.fixture
