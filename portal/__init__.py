@@ -51,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label, referral_state_label
     from portal.staff import bp as staff_bp
     from portal.staff import navigation
+    from portal.staff.agenda_columns import register_columns
 
     app.jinja_env.globals.update(
         booking_status_label=status_label,
@@ -62,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(staff_bp)
+    register_columns()
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens and client credentials, never cookies
     oauth.init_app(app)

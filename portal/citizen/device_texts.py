@@ -6,20 +6,9 @@ The script reads these from a JSON data block rendered in the person's language
 
 from flask_babel import lazy_gettext as _l
 
+from portal.device_check.labels import CHECK_LABELS, OUTCOME_LABELS  # noqa: F401
 from portal.device_check.models import Outcome
 
-OUTCOME_LABELS = {
-    Outcome.PASSED: _l("Passed"),
-    Outcome.WARNING: _l("Warning"),
-    Outcome.FAILED: _l("Failed"),
-}
-CHECK_LABELS = {
-    "camera": _l("Camera"),
-    "microphone": _l("Microphone"),
-    "speakers": _l("Speakers or headphones"),
-    "network": _l("Connection"),
-    "browser": _l("Browser"),
-}
 PERMISSION_ADVICE = {
     "chrome": _l(
         "Your browser blocked the %(device)s. Select the icon left of the address bar "

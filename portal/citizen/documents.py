@@ -1,6 +1,6 @@
 """The documents step: the checklist, sending, replacing, deleting and downloading files."""
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.citizen import bp
@@ -129,16 +129,4 @@ def delete_document(referral, booking, document_id):
 @bp.route("/documentos/<int:document_id>")
 @referral_required
 def download_document(referral, document_id):
-    document = _own_document(referral, document_id)
-    response = send_file(
-        storage.path_of(document.stored_name),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.display_name,
-        max_age=0,
-        etag=False,
-        conditional=False,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.attachment_response(_own_document(referral, document_id))

@@ -77,3 +77,21 @@ def _after_transaction_end(session, transaction) -> None:
     # Still listed here means the transaction ended without committing.
     session.info.pop(TO_REMOVE, None)
     _unlink(session.info.pop(WRITTEN, []))
+
+
+def attachment_response(document):
+    """The stored file as a download: never shown inline, never sniffed, never cached."""
+    from flask import send_file
+
+    response = send_file(
+        path_of(document.stored_name),
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.display_name,
+        max_age=0,
+        etag=False,
+        conditional=False,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 
 from portal.i18n import clock_time, long_date
 from portal.notifications.document import confirmation_pdf, pdf_filename
-from portal.notifications.facts import BookingFacts
+from portal.notifications.facts import BookingFacts, missing_documents
 from portal.notifications.invite import calendar_invite
-from portal.outbox.models import MessageKind
+from portal.outbox.models import NEEDS_MEETING, MessageKind
 
 WITH_PDF = {MessageKind.CONFIRMATION, MessageKind.RESCHEDULED}
 INVITE_METHOD = {
@@ -58,6 +58,7 @@ def compose(envelope: Envelope, facts: BookingFacts, now: datetime) -> EmailMess
             "facts": facts,
             "subject": subject,
             "with_attachments": kind in WITH_PDF,
+            "missing": missing_documents(facts) if kind in NEEDS_MEETING else [],
         }
         text = render_template("email/message.txt", **context)
         html = render_template("email/message.html", **context)

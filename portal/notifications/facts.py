@@ -9,9 +9,14 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from portal.device_check.labels import CHECK_LABELS, OUTCOME_LABELS
+from portal.device_check.results import latest_check
+from portal.documents.checklist import OTHER_KEY
+from portal.documents.checklist import checklist as documents_checklist
 from portal.links import public_url_for
-from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label
+from portal.referrals.labels import capacity_label
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,8 @@ class BookingFacts:
     join_url: str | None = None
     join_meeting_id: str | None = None
     passcode: str | None = None
-    checklist: list[tuple[str, bool]] = field(default_factory=list)
+    # (label, required, received) for each item of the subject's checklist.
+    checklist: list[tuple[str, bool, bool]] = field(default_factory=list)
     company: Company | None = None
     device_check: str | None = None
     organizer_email: str = ""
@@ -54,11 +60,14 @@ def booking_facts(booking, language: str | None = None) -> BookingFacts:
     meeting = booking.meeting
     ready = meeting is not None and meeting.ready_for(booking.sequence)
     with force_locale(language):
-        checklist = [(item.label(language), item.required) for item in referral.subject.checklist]
+        checklist = [
+            (entry.label(language), entry.required, entry.received)
+            for entry in documents_checklist(referral)
+            if entry.key != OTHER_KEY or entry.received
+        ]
         company = None
         person = referral.representative
-        if person and person.needs_mandate:
-            checklist.append((str(MANDATE_DOCUMENT), True))
+        device_check = _device_check(referral)
         if referral.is_company:
             company = Company(
                 name=person.company_name if person else "",
@@ -85,12 +94,28 @@ def booking_facts(booking, language: str | None = None) -> BookingFacts:
         passcode=meeting.passcode if ready else None,
         checklist=checklist,
         company=company,
-        device_check=_device_check(booking),
+        device_check=device_check,
         organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
     )
 
 
-def _device_check(booking) -> str | None:
-    """The device-check outcome, once bookings record one (built elsewhere)."""
-    outcome = getattr(booking, "device_check_summary", None)
-    return str(outcome) if outcome else None
+def _device_check(referral) -> str | None:
+    """The latest device check in one line, in the current locale; None if never run."""
+    check = latest_check(referral)
+    if check is None:
+        return None
+    parts = [
+        f"{CHECK_LABELS[name]}: {OUTCOME_LABELS[outcome]}"
+        for name, outcome in check.outcomes().items()
+        if outcome is not None
+    ]
+    overall = OUTCOME_LABELS[check.overall]
+    summary = _("%(overall)s (%(details)s)", overall=overall, details=", ".join(parts))
+    if check.self_declared:
+        return _("%(summary)s, as declared by the person", summary=summary)
+    return summary
+
+
+def missing_documents(facts: BookingFacts) -> list[str]:
+    """Labels of required documents not received yet."""
+    return [label for label, required, received in facts.checklist if required and not received]

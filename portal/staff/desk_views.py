@@ -12,6 +12,11 @@ from portal.audit.models import AuditAction
 from portal.booking import operations
 from portal.booking.agenda import AGENDA_COLUMNS, agenda
 from portal.clock import now
+from portal.device_check.labels import CHECK_LABELS, OUTCOME_LABELS
+from portal.device_check.results import latest_check
+from portal.documents import storage
+from portal.documents.checklist import checklist
+from portal.documents.models import Document
 from portal.extensions import db
 from portal.scheduling.calendar import lisbon_today
 from portal.scheduling.closures import InvalidClosure, close_desk
@@ -69,7 +74,28 @@ def booking(booking_id):
             return redirect(url_for("staff.booking", booking_id=booking.id))
     audit(AuditAction.VIEWED, "booking", booking.id)
     db.session.commit()
-    return render_template("staff/booking.html", booking=booking, form=form)
+    return render_template(
+        "staff/booking.html",
+        booking=booking,
+        form=form,
+        checklist=checklist(booking.referral),
+        device_check=latest_check(booking.referral),
+        outcome_labels=OUTCOME_LABELS,
+        check_labels=CHECK_LABELS,
+    )
+
+
+@bp.route("/bookings/<int:booking_id>/documents/<int:document_id>", endpoint="booking_document")
+@roles_required(Role.DESK)
+def booking_document(booking_id, document_id):
+    """A person's file, for the desk that will attend them; every download is logged."""
+    booking = own_desk_booking(booking_id)
+    document = db.session.get(Document, document_id)
+    if document is None or document.referral_id != booking.referral_id or document.purged_at:
+        abort(404)
+    audit(AuditAction.DOWNLOADED, "document", document.id, f"booking {booking.id}")
+    db.session.commit()
+    return storage.attachment_response(document)
 
 
 def _closable_desk(desk_id: int) -> Desk:

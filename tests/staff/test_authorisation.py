@@ -3,12 +3,16 @@
 from datetime import datetime, timezone
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.booking.models import Booking
+from portal.documents.checklist import checklist
+from portal.documents.operations import Limits, add_document
 from portal.extensions import db
 from portal.staff.session import PUBLIC_ENDPOINTS
+from tests.documents.samples import pdf
 from tests.factories import (
     create_account,
     create_booking,
@@ -38,6 +42,7 @@ ROUTES = [
     ("GET", "/staff/agenda", DESK, "staff.agenda"),
     ("GET", "/staff/bookings/{booking}", DESK, "staff.booking"),
     ("POST", "/staff/bookings/{booking}", DESK, "staff.booking"),
+    ("GET", "/staff/bookings/{booking}/documents/{document}", DESK, "staff.booking_document"),
     ("GET", "/staff/desks/{desk}/closures", DESK + MANAGER, "staff.closures"),
     ("GET", "/staff/desks/{desk}/closures/new", DESK + MANAGER, "staff.new_closure"),
     ("POST", "/staff/desks/{desk}/closures/new", DESK + MANAGER, "staff.new_closure"),
@@ -64,6 +69,8 @@ OTHER_DESK = [
     ("GET", "/staff/bookings/{other_booking}"),
     ("POST", "/staff/bookings/{other_booking}"),
     ("GET", "/staff/bookings/999999"),
+    ("GET", "/staff/bookings/{other_booking}/documents/{other_document}"),
+    ("GET", "/staff/bookings/{booking}/documents/{other_document}"),
     ("GET", "/staff/desks/{other_desk}/closures"),
     ("GET", "/staff/desks/{other_desk}/closures/new"),
     ("POST", "/staff/desks/{other_desk}/closures/new"),
@@ -79,6 +86,16 @@ def world(app, clock):
     starts = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
     booking = create_booking(referral, create_slot(mine, starts))
     other_booking = create_booking(create_referral(subject, clock.now), create_slot(other, starts))
+    limits = Limits.from_config(current_app.config)
+    document = add_document(referral, checklist(referral)[0], "a.pdf", pdf(), clock.now, limits)
+    other_document = add_document(
+        other_booking.referral,
+        checklist(other_booking.referral)[0],
+        "b.pdf",
+        pdf(),
+        clock.now,
+        limits,
+    )
     accounts = {role: create_account(role, desk=mine if role == "desk" else None) for role in ANY}
     target = create_account("phone_line")
     db.session.commit()
@@ -91,6 +108,8 @@ def world(app, clock):
         "account": target.id,
         "other_booking": other_booking.id,
         "other_desk": other.id,
+        "document": document.id,
+        "other_document": other_document.id,
     }
     return accounts, ids
 
