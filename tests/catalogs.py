@@ -55,10 +55,13 @@ def phrases_of(language: str) -> frozenset[str]:
     """Interface phrases that only ``language`` uses ("pt_PT" or "en")."""
     found = set()
     for message in catalog("pt_PT"):
-        if not message.id or not message.string or message.string == message.id:
+        # A plural message holds its forms as tuples (ngettext): each form counts.
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        translations = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or not all(translations) or set(translations) <= set(sources):
             continue
-        text = message.string if language == "pt_PT" else message.id
-        found.update(_pieces(text))
+        for text in translations if language == "pt_PT" else sources:
+            found.update(_pieces(text))
     return frozenset(found)
 
 

@@ -38,6 +38,15 @@ BRAZILIAN = {
 BRAZILIAN_GERUND = re.compile(r"\b(estou|está|estamos|estão|estava|estavam)\s+\w+ndo\b", re.I)
 
 
+def singular(text):
+    """A plural message (ngettext) holds its forms as a tuple: key it by the first."""
+    return text[0] if isinstance(text, (tuple, list)) else text
+
+
+def forms(text):
+    return list(text) if isinstance(text, (tuple, list)) else [text]
+
+
 def source_messages() -> set[str]:
     method_map = [("portal/**.py", "python"), ("portal/**/templates/**.html", "jinja2")]
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
@@ -56,9 +65,11 @@ def messages():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalog_has_every_message_translated(messages, language):
-    entries = {m.id: m for m in catalog(language) if m.id}
+    entries = {singular(m.id): m for m in catalog(language) if m.id}
     missing = sorted(messages - entries.keys())
-    untranslated = sorted(i for i, m in entries.items() if i in messages and not m.string)
+    untranslated = sorted(
+        i for i, m in entries.items() if i in messages and not all(forms(m.string))
+    )
     fuzzy = sorted(i for i, m in entries.items() if m.fuzzy)
     assert not missing, f"{language}: not in the catalog: {missing[:10]}"
     assert not untranslated, f"{language}: untranslated: {untranslated[:10]}"
@@ -72,7 +83,8 @@ def test_placeholders_match_the_source(language):
         for m in catalog(language)
         if m.id
         and m.string
-        and set(PLACEHOLDER.findall(m.id)) != set(PLACEHOLDER.findall(m.string))
+        and set(PLACEHOLDER.findall(singular(m.id)))
+        != {p for form in forms(m.string) for p in PLACEHOLDER.findall(form)}
     ]
     assert not wrong, f"{language}: placeholders differ in {wrong}"
 
@@ -81,8 +93,12 @@ def test_placeholders_match_the_source(language):
 def test_compiled_catalog_matches_the_source_catalog(language):
     folder = CATALOGS / language / "LC_MESSAGES"
     with open(folder / "messages.mo", "rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    source = {m.id: m.string for m in catalog(language) if m.id and m.string and not m.fuzzy}
+        compiled = {singular(m.id): forms(m.string) for m in read_mo(handle) if m.id}
+    source = {
+        singular(m.id): forms(m.string)
+        for m in catalog(language)
+        if m.id and all(forms(m.string)) and not m.fuzzy
+    }
     assert compiled == source, "run: pybabel compile -d translations"
 
 
@@ -100,7 +116,11 @@ def brazilian_forms(text: str) -> list[str]:
 
 def test_portuguese_uses_european_forms():
     found = [
-        (form, m.string) for m in catalog("pt_PT") if m.string for form in brazilian_forms(m.string)
+        (form, text)
+        for m in catalog("pt_PT")
+        for text in forms(m.string)
+        if text
+        for form in brazilian_forms(text)
     ]
     assert not found, f"Brazilian Portuguese forms: {found}"
 

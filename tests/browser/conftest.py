@@ -122,9 +122,13 @@ def live_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site_context(browser, live_site):
-    """One browser context for the module; each test starts it with no cookies."""
-    context = browser.new_context(base_url=live_site.url, viewport=DESKTOP)
+def site_context(media_browser, live_site):
+    """One browser context for the module; each test starts it with no cookies.
+
+    Its Chromium has a fake camera and microphone, so the device check can run; no
+    other page asks for them.
+    """
+    context = media_browser.new_context(base_url=live_site.url, viewport=DESKTOP)
     yield context
     context.close()
 

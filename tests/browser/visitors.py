@@ -5,9 +5,10 @@ database as the live server; ``finish`` then hands the cookies to the browser an
 shows the last response at its own URL (Playwright's ``route.fulfill``): Chromium
 renders exactly what the server answered, with the live server's stylesheet and
 script, without repeating the request — so a page reached by a form with errors,
-or by a 429, is shown as it was answered. Real clicking and typing through the
+or by a 429, is shown as it was answered. Then the visit's ``in_browser`` actions
+act on the page (tests/browser/actions.py). Real clicking and typing through the
 journey are tested by tests/browser/test_keyboard.py; taking the shortcut here
-keeps a suite of some sixty pages fast.
+keeps a suite of some 150 pages fast.
 """
 
 from tests.visits import ClientVisitor
@@ -17,6 +18,11 @@ class BrowserVisitor(ClientVisitor):
     def __init__(self, site, language, page):
         super().__init__(site, language, site.app.test_client(), check_pages=False)
         self.tab = page
+        self.actions = []
+
+    def in_browser(self, action):
+        self.actions.append(action)
+        return self
 
     def finish(self):
         config = self.site.app.config
@@ -38,4 +44,6 @@ class BrowserVisitor(ClientVisitor):
             self.tab.goto(url)
         finally:
             self.tab.unroute(url)
+        for action in self.actions:
+            action(self.tab)
         return self

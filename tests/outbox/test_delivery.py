@@ -168,7 +168,7 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
     assert list(graph.meetings) == [meeting["id"]], "the same meeting moved"
 
     moved = smtp.messages[-1]
-    assert "new time" in moved.get_body(("plain",)).get_content()
+    assert "novo horário" in moved.get_body(("plain",)).get_content()
     _, event = invite_of(moved)
     assert str(event["UID"]) == f"booking-{booking.id}@portal.example.pt"
     assert event["SEQUENCE"] == 1
