@@ -70,9 +70,9 @@ def page_text(html: str, language: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     page_lang = language.replace("_", "-")
     for element in soup.select("script, style, [lang]"):
-        if element.name in ("script", "style") or element.get("lang") != page_lang:
-            if element.name != "html":
-                element.decompose()
+        foreign = element.name in ("script", "style") or element.get("lang") != page_lang
+        if foreign and element.name != "html":
+            element.decompose()
     texts = list(soup.stripped_strings)
     for element in soup.find_all(True):
         texts += [element[name] for name in TEXT_ATTRIBUTES if element.get(name)]

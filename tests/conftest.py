@@ -7,7 +7,7 @@ runs are skipped with that reason.
 """
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import g
@@ -26,7 +26,7 @@ POSTGRESQL_SKIP_REASON = (
     "(e.g. postgresql+psycopg://127.0.0.1:5432/test) to run the database suite on it"
 )
 # A Wednesday before the December holidays (1 and 8 December).
-DEFAULT_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+DEFAULT_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -52,10 +52,9 @@ def database_url(request, tmp_path):
 
 
 def reset_postgresql(app) -> None:
-    with app.app_context():
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
 
 
 def make_app(database_url, tmp_path, **overrides):

@@ -74,9 +74,9 @@ class PageClient:
 
     def _page(self, response, status):
         if status is not None:
-            assert (
-                response.status_code == status
-            ), f"expected {status}, got {response.status_code} ({response.location})"
+            assert response.status_code == status, (
+                f"expected {status}, got {response.status_code} ({response.location})"
+            )
         page = Page(response)
         if response.mimetype == "text/html":
             page.check_invariants()

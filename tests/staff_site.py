@@ -6,7 +6,7 @@ Their codes were issued twelve days before, with an in-person date noted, so the
 evaluation page draws its charts, with bars past the national average.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
@@ -30,8 +30,8 @@ from tests.factories import (
     create_referral,
 )
 
-TODAY_11 = datetime(2026, 11, 25, 11, tzinfo=timezone.utc)
-FRIDAY_9 = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
+TODAY_11 = datetime(2026, 11, 25, 11, tzinfo=UTC)
+FRIDAY_9 = datetime(2026, 11, 27, 9, tzinfo=UTC)
 CHROME = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"

@@ -1,13 +1,13 @@
 """Lockout counters: the database store, and the Redis store against a real Redis."""
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from portal.throttling.service import DatabaseStore, Policy, RedisStore, Throttle
 
-NOW = datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 POLICY = Policy(max_failures=5, window=timedelta(minutes=15), lock=timedelta(minutes=15))
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -57,8 +57,8 @@ def test_redis_store_locks_after_five_failures():
     throttle = Throttle(RedisStore(client), POLICY, "secret")
     keys = [throttle.key("code", "ABC")]
     for _ in range(4):
-        throttle.record_failure(keys, datetime.now(timezone.utc))
-    assert throttle.locked_until(keys, datetime.now(timezone.utc)) is None
-    throttle.record_failure(keys, datetime.now(timezone.utc))
-    assert throttle.locked_until(keys, datetime.now(timezone.utc)) is not None
+        throttle.record_failure(keys, datetime.now(UTC))
+    assert throttle.locked_until(keys, datetime.now(UTC)) is None
+    throttle.record_failure(keys, datetime.now(UTC))
+    assert throttle.locked_until(keys, datetime.now(UTC)) is not None
     client.flushdb()

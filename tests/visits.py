@@ -15,10 +15,10 @@ Staff pages sign in as the accounts tests/staff_site.py creates, one per role.
 
 import io
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
-from typing import Callable
 
 from bs4 import BeautifulSoup
 from sqlalchemy import delete

@@ -7,9 +7,9 @@ day's bookings and returns ``{booking_id: text}``; the agenda page shows every
 registered column, in order, without knowing about them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload

@@ -58,8 +58,7 @@ ADVICE = {
         "No microphone was found. Connect a headset or microphone, or use a device that has one."
     ),
     "microphone.in_use": _l(
-        "The microphone is being used by another program. Close other call programs and try "
-        "again."
+        "The microphone is being used by another program. Close other call programs and try again."
     ),
     "microphone.error": _l(
         "The microphone could not be started. Restart the browser and try again."

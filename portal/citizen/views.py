@@ -15,11 +15,9 @@ from portal.citizen.journey import (
     offer_window,
     referral_required,
     session_timeout,
-)
-from portal.citizen.journey import sign_in as start_session
-from portal.citizen.journey import (
     sign_out,
 )
+from portal.citizen.journey import sign_in as start_session
 from portal.citizen.slot_pages import slot_page
 from portal.clock import now
 from portal.extensions import db

@@ -8,7 +8,7 @@ import logging
 import smtplib
 import ssl
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -64,7 +64,7 @@ class DevMailbox:
     def send(self, message: EmailMessage) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
             path.write_bytes(message.as_bytes(policy=policy.SMTP))
         except OSError as error:

@@ -7,7 +7,7 @@ response-checking helper and the two error types of ``providers``.
 
 import logging
 import time
-from datetime import timezone
+from datetime import UTC
 from urllib.parse import quote
 
 import requests
@@ -35,7 +35,7 @@ MEETING_SETTINGS = {
 
 def _z(moment) -> str:
     """Graph takes UTC times (its zone list has no Europe/Lisbon)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _error_code(response) -> str:

@@ -1,5 +1,7 @@
 """Finding referrals for the phone line's list and search."""
 
+import contextlib
+
 from sqlalchemy import func, or_, select
 
 from portal.extensions import db
@@ -14,10 +16,8 @@ def recent_referrals(search: str | None = None, limit: int = 50) -> list[Referra
     text = (search or "").strip()
     if text:
         conditions = [func.lower(Referral.email) == text.lower()]
-        try:
+        with contextlib.suppress(codes.InvalidCode):
             conditions.append(Referral.code == codes.normalise(text))
-        except codes.InvalidCode:
-            pass
         digits = compact(text)
         if digits.isdigit():
             conditions += [Referral.niss == digits, Referral.nipc == digits]

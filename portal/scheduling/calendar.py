@@ -6,7 +6,7 @@ exist or may exist twice; ``lisbon_to_utc`` refuses the first and takes the
 first occurrence of the second, so no slot is ever an hour off.
 """
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,7 @@ def add_working_days(day: date, count: int) -> date:
 
 def lisbon_to_utc(day: date, clock: time) -> datetime:
     local = datetime.combine(day, clock, tzinfo=LISBON)  # fold=0: first of a repeated hour
-    utc = local.astimezone(timezone.utc)
+    utc = local.astimezone(UTC)
     if utc.astimezone(LISBON).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise NonexistentLocalTime(f"{day} {clock} does not exist in Lisbon")
     return utc

@@ -1,5 +1,5 @@
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,9 +11,9 @@ from portal.extensions import db
 from portal.referrals.models import Referral, ReferralState
 from tests.factories import create_desk, create_referral, create_slot, create_subject
 
-NOW = datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
-WINDOW = (datetime(2026, 11, 26, tzinfo=timezone.utc), datetime(2026, 12, 20, tzinfo=timezone.utc))
-MONDAY_9 = datetime(2026, 11, 30, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
+WINDOW = (datetime(2026, 11, 26, tzinfo=UTC), datetime(2026, 12, 20, tzinfo=UTC))
+MONDAY_9 = datetime(2026, 11, 30, 9, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -182,8 +182,9 @@ def test_the_person_downloads_replaces_and_deletes_their_own_files(app, client, 
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    assert "filename*=UTF-8''Cart%C3%A3o%20de%20Cidad%C3%A3o.pdf" in (
-        response.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''Cart%C3%A3o%20de%20Cidad%C3%A3o.pdf"
+        in (response.headers["Content-Disposition"])
     )
     assert "no-store" in response.headers["Cache-Control"]
 

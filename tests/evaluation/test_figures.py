@@ -1,6 +1,6 @@
 """The pilot's figures on a small data set worked out by hand."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -20,7 +20,7 @@ PERIOD = figures.Period(date(2026, 11, 1), date(2026, 12, 31))
 
 
 def day(month, d, hour=10):
-    return datetime(2026, month, d, hour, tzinfo=timezone.utc)  # Lisbon is UTC in winter
+    return datetime(2026, month, d, hour, tzinfo=UTC)  # Lisbon is UTC in winter
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The Graph client against the double, over real HTTP on loopback."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from portal.meetings.providers import MeetingRefused, MeetingRequest, MeetingUna
 from tests.conftest import graph_settings
 from tests.doubles.graph import ORGANIZER
 
-START = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc)
+START = datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
 
 
 class Sleeps(list):

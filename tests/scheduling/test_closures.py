@@ -1,6 +1,6 @@
 """Closing a desk releases exactly the bookings on those days, at that desk."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from tests.factories import create_booking, create_referral, create_world
 
 
 def at(day, hour, minute=0):
-    return datetime(2026, 12, day, hour, minute, tzinfo=timezone.utc)  # Lisbon = UTC in winter
+    return datetime(2026, 12, day, hour, minute, tzinfo=UTC)  # Lisbon = UTC in winter
 
 
 def slot_at(desk, moment):
@@ -44,7 +44,7 @@ def test_closure_releases_active_bookings_in_range_at_that_desk_only(world, cloc
     inside = book(world, north, at(2, 9))  # Wednesday 2 December
     inside_held = book(world, north, at(3, 11), status="held")
     edge = book(world, north, at(4, 11, 30))  # last slot of the last day
-    before = book(world, north, datetime(2026, 11, 30, 9, tzinfo=timezone.utc))  # Monday
+    before = book(world, north, datetime(2026, 11, 30, 9, tzinfo=UTC))  # Monday
     after = book(world, north, at(7, 9))  # Monday after
     other_desk = book(world, south, at(2, 9))
     already_cancelled = book(world, north, at(2, 10), status="cancelled")

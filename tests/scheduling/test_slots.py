@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from portal.extensions import db
 from portal.scheduling.calendar import LISBON
@@ -8,7 +8,7 @@ from tests.factories import create_centre, create_desk, create_slot, create_subj
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def local_starts(slots):

@@ -1,6 +1,6 @@
 """Who may open what: every staff route × every role, other desks' ids, CSRF on every form."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask import current_app
@@ -83,7 +83,7 @@ def world(app, clock):
     subject = create_subject()
     mine, other = create_desk(subjects=[subject]), create_desk(subjects=[subject])
     referral = create_referral(subject, clock.now)
-    starts = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
+    starts = datetime(2026, 11, 26, 9, tzinfo=UTC)
     booking = create_booking(referral, create_slot(mine, starts))
     other_booking = create_booking(create_referral(subject, clock.now), create_slot(other, starts))
     limits = Limits.from_config(current_app.config)

@@ -1,6 +1,6 @@
 """Desk staff: the agenda of their own desk, a booking's page, outcomes and closures."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -26,8 +26,8 @@ def slot_at(desk, moment):
     return db.session.scalar(select(Slot).where(Slot.desk_id == desk.id, Slot.starts_at == moment))
 
 
-TODAY_11 = datetime(2026, 11, 25, 11, tzinfo=timezone.utc)  # later today (now is 10:00)
-FRIDAY_9 = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
+TODAY_11 = datetime(2026, 11, 25, 11, tzinfo=UTC)  # later today (now is 10:00)
+FRIDAY_9 = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
 
 @pytest.fixture

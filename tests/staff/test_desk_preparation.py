@@ -1,6 +1,6 @@
 """What the desk sees of a person's preparation: documents, device check, join link."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask import current_app
@@ -17,7 +17,7 @@ from tests.documents.samples import pdf
 from tests.factories import create_account, create_booking, create_referral, create_world
 from tests.staff.helpers import staff_sign_in
 
-TODAY_11 = datetime(2026, 11, 25, 11, tzinfo=timezone.utc)
+TODAY_11 = datetime(2026, 11, 25, 11, tzinfo=UTC)
 
 
 def slot_at(desk, moment):

@@ -6,8 +6,8 @@ Create Date: 2026-11-29 02:54:07.646297
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "6f469947db34"

@@ -6,8 +6,8 @@ Create Date: 2026-11-29 02:33:27.930523
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "80a7aee84f48"

@@ -6,8 +6,8 @@ Create Date: 2026-11-29 02:00:39.952305
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a49e02837c2a"

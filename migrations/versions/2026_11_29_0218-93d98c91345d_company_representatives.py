@@ -6,8 +6,8 @@ Create Date: 2026-11-29 02:18:28.021787
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "93d98c91345d"

@@ -6,8 +6,8 @@ Create Date: 2026-11-29 02:35:19.598739
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "30aff26ad702"
