@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import errors, i18n, security
+from portal import errors, i18n, security, transaction
 from portal.config import PROJECT_ROOT, load_config
 from portal.database import render_migration_type, tune_sqlite
 from portal.extensions import babel, csrf, db, migrate
@@ -21,6 +21,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal import models  # noqa: F401  (register every table)
 
     db.init_app(app)
+    # Registered first, so it runs after every other after_request hook.
+    transaction.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(

@@ -9,7 +9,6 @@ from portal.audit.log import record
 from portal.audit.models import AuditAction
 from portal.citizen.journey import offer_window
 from portal.clock import now
-from portal.extensions import db
 from portal.integrations.operations import REFERRALS_WRITE
 from portal.referrals.operations import InvalidReferral, issue_referral
 from portal.scheduling.slots import earliest_offered
@@ -18,7 +17,6 @@ from portal.scheduling.slots import earliest_offered
 @bp.route("/oauth/token", methods=["POST"])
 def issue_token():
     response = authorization.create_token_response()
-    db.session.commit()
     return response
 
 
@@ -37,7 +35,6 @@ def create_referral():
     except PayloadError as error:
         return _invalid(error.errors)
     except InvalidReferral as error:
-        db.session.rollback()
         return _invalid(operation_messages(error.errors))
     earliest = earliest_offered(referral.subject, referral.audience, offer_window(), now())
     record(
@@ -48,7 +45,6 @@ def create_referral():
         "issued through the API",
         client_name=current_token.client.name,
     )
-    db.session.commit()
     return jsonify(_as_json(referral, earliest)), 201
 
 

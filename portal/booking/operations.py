@@ -90,10 +90,18 @@ def _take_seat(slot: Slot, now: datetime, write) -> None:
 
 
 def hold(referral: Referral, slot_id: int, now: datetime, hold_minutes: int, window) -> Booking:
-    """Hold a seat for the referral, replacing a hold it already had."""
+    """Hold a seat for the referral, replacing a hold it already had.
+
+    All or nothing: if no seat can be had, the hold the person had stays theirs.
+    """
     if referral.active_booking is not None and referral.active_booking.status != "held":
         raise NotChangeable()
     slot = _bookable_slot(referral, slot_id, window, now)
+    with db.session.begin_nested():
+        return _replace_hold(referral, slot, now, hold_minutes)
+
+
+def _replace_hold(referral: Referral, slot: Slot, now: datetime, hold_minutes: int) -> Booking:
     previous = referral.active_booking
     if previous is not None:
         db.session.delete(previous)  # a replaced hold never became a booking

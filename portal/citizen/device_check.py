@@ -26,7 +26,6 @@ from portal.citizen.preparation_forms import DeclarationForm
 from portal.clock import now
 from portal.device_check import results
 from portal.device_check.browsers import browser_from_user_agent, support
-from portal.extensions import db
 from portal.request_limits import body_limit
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -103,7 +102,6 @@ def device_declaration(referral, booking):
         return _render(referral, booking, form)
     answers = {name: getattr(form, name).data for name in results.DECLARED}
     results.record_declaration(referral, booking, answers, _browser(), now())
-    db.session.commit()
     flash(_("Thank you. Your answers were saved for the desk."), "success")
     return redirect(url_for("citizen.device_check"))
 
@@ -116,7 +114,6 @@ def device_check_results(referral, booking):
     except results.InvalidResult as invalid:
         return jsonify(error=str(invalid)), 400
     check = results.record_check(referral, booking, values, _browser(), now())
-    db.session.commit()
     return jsonify(saved=True, id=check.id, network=check.network, browser=check.browser), 201
 
 
@@ -125,7 +122,6 @@ def _network_allowed(referral) -> None:
     limiter = current_app.extensions["rate_limiter"]
     limit = current_app.config["DEVICE_CHECK_REQUESTS_PER_MINUTE"]
     allowed = limiter.allow("device-check", str(referral.id), limit, now())
-    db.session.commit()  # the count stands whatever happens next
     if not allowed:
         abort(429)
 

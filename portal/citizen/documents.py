@@ -74,7 +74,6 @@ def documents(referral, booking):
     if form.validate_on_submit():
         document = _save_upload(referral, form, limits)
         if document is not None:
-            db.session.commit()
             flash(_("Received: %(name)s.", name=document.display_name), "success")
             return redirect(url_for("citizen.documents"))
     return render_template(
@@ -106,7 +105,6 @@ def replace_document(referral, booking, document_id):
         except operations.LimitReached as reached:
             form.file.errors.append(limit_message(reached.which, limits))
         else:
-            db.session.commit()
             flash(_("Replaced with: %(name)s.", name=document.display_name), "success")
             return redirect(url_for("citizen.documents"))
     return render_template(
@@ -121,7 +119,6 @@ def delete_document(referral, booking, document_id):
     if ConfirmForm().validate_on_submit():
         name = document.display_name
         operations.delete_document(document)
-        db.session.commit()
         flash(_("Deleted: %(name)s.", name=name), "success")
     return redirect(url_for("citizen.documents"))
 

@@ -37,7 +37,6 @@ def landing():
     errors, status = [], 200
     if form.validate_on_submit():
         result = sign_in.attempt(form.normalised_code, form.identifier.data)
-        db.session.commit()  # failures count even though the attempt failed
         if result.referral is None:
             errors, status = [("code", result.error)], 429 if result.locked_until else 200
         else:
@@ -66,10 +65,8 @@ def choose_slot(referral):
                 referral, form.slot.data, now(), current_app.config["HOLD_MINUTES"], offer_window()
             )
         except operations.BookingError:
-            db.session.rollback()
             flash(_("Sorry, that time is no longer available. Please choose another."), "error")
             return redirect(url_for("citizen.choose_slot"))
-        db.session.commit()
         return redirect(url_for(after_hold(referral)))
     return slot_page(referral, form, "citizen/choose_slot.html")
 
@@ -109,7 +106,6 @@ def representative(referral):
             form.email.data,
             form.phone.data,
         )
-        db.session.commit()
         held = referral.active_booking.status == "held"
         return redirect(url_for(after_hold(referral) if held else next_step(referral)))
     return render_template("citizen/representative.html", referral=referral, form=form)
@@ -125,11 +121,9 @@ def extend_hold(referral):
     if ConfirmForm().validate_on_submit():
         try:
             operations.extend_hold(booking, now(), current_app.config["HOLD_MINUTES"])
-        except operations.HoldExpired:
-            db.session.rollback()
-        else:
-            db.session.commit()
             flash(_("Your reservation was extended."), "success")
+        except operations.HoldExpired:
+            pass  # the page it returns to says the reservation ran out
     # Back to the page the person was on, from a fixed list (never a free URL).
     back = EXTEND_RETURNS.get(request.form.get("back", ""), "citizen.review")
     return redirect(url_for(back))
@@ -144,13 +138,11 @@ def confirm(referral):
     try:
         operations.confirm(booking, now())
     except operations.HoldExpired:
-        db.session.commit()  # keep the hold marked as expired
         flash(
             _("Your reservation expired and the time was released. Please choose a time again."),
             "error",
         )
         return redirect(url_for("citizen.choose_slot"))
-    db.session.commit()
     return redirect(url_for("citizen.confirmed"))
 
 
@@ -205,12 +197,10 @@ def confirm_reschedule(referral):
         try:
             operations.reschedule(booking, slot.id, now(), offer_window())
         except operations.BookingError:
-            db.session.rollback()
             flash(
                 _("Sorry, that time is no longer available. Your booking was not changed."), "error"
             )
             return redirect(url_for("citizen.reschedule"))
-        db.session.commit()
         flash(_("Your booking was moved to the new time."), "success")
         return redirect(url_for("citizen.my_booking"))
     return render_template(
@@ -227,13 +217,11 @@ def cancel(referral):
         try:
             operations.cancel(booking, now())
         except operations.NotChangeable:
-            db.session.rollback()
             flash(
                 _("This booking can no longer be cancelled here. Please call the phone line."),
                 "error",
             )
             return redirect(url_for("citizen.my_booking"))
-        db.session.commit()
         return redirect(url_for("citizen.cancelled"))
     return render_template("citizen/cancel.html", booking=booking, form=form)
 

@@ -142,7 +142,15 @@ def void_referral(referral: Referral, now: datetime) -> Booking | None:
 
 
 def reissue_referral(referral: Referral, now: datetime, valid_days: int, issued_by_id=None):
-    """Void a code and issue a new one with the same details (for a lost or misheard code)."""
+    """Void a code and issue a new one with the same details (for a lost or misheard code).
+
+    All or nothing: if the new code cannot be issued, the old one stays valid.
+    """
+    with db.session.begin_nested():
+        return _reissue(referral, now, valid_days, issued_by_id)
+
+
+def _reissue(referral: Referral, now: datetime, valid_days: int, issued_by_id) -> Referral:
     void_referral(referral, now)
     request = ReferralRequest(
         subject_code=referral.subject.code,

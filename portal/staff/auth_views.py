@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db, oauth_client
+from portal.extensions import oauth_client
 from portal.staff import bp, sign_in
 from portal.staff.forms.auth import ActionForm, SignInForm
 from portal.staff.session import HOME, finish_session, safe_next, start_session
@@ -21,11 +21,9 @@ def sign_in_page():
     if form.validate_on_submit():
         result = sign_in.attempt(form.email.data, form.password.data)
         if result.account is None:
-            db.session.commit()  # the failure counts
             errors, status = [("email", result.error)], 429 if result.locked_until else 200
         else:
             start_session(result.account)
-            db.session.commit()
             target = safe_next(form.next.data) or url_for(HOME[result.account.role])
             return redirect(target)
     return (
@@ -52,7 +50,6 @@ home.staff_roles = ("any signed-in role",)
 def sign_out():
     if ActionForm().validate_on_submit():
         finish_session()
-        db.session.commit()
         flash(_("You have signed out."), "success")
     return redirect(url_for("staff.sign_in"))
 
@@ -80,5 +77,4 @@ def sso_callback():
         flash(_("There is no active staff account for this Microsoft account."), "error")
         return redirect(url_for("staff.sign_in"))
     start_session(account)
-    db.session.commit()
     return redirect(url_for(HOME[account.role]))

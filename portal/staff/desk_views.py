@@ -40,7 +40,6 @@ def agenda_page():
     last = first + timedelta(days=6) if week else today
     days = agenda(current_user.desk_id, first, last)
     audit(AuditAction.VIEWED, "agenda", current_user.desk_id, f"{first} to {last}")
-    db.session.commit()
     return render_template(
         "staff/agenda.html",
         days=days,
@@ -63,17 +62,14 @@ def booking(booking_id):
                 booking, form.outcome.data, form.note.data or "", now(), current_user.id
             )
         except operations.NotChangeable:
-            db.session.rollback()
             form.outcome.errors.append(
                 _("This can be recorded only for a confirmed session whose time has come.")
             )
         else:
             audit(AuditAction.CHANGED, "booking", booking.id, f"outcome: {form.outcome.data}")
-            db.session.commit()
             flash(_("The outcome was recorded."), "success")
             return redirect(url_for("staff.booking", booking_id=booking.id))
     audit(AuditAction.VIEWED, "booking", booking.id)
-    db.session.commit()
     return render_template(
         "staff/booking.html",
         booking=booking,
@@ -94,7 +90,6 @@ def booking_document(booking_id, document_id):
     if document is None or document.referral_id != booking.referral_id or document.purged_at:
         abort(404)
     audit(AuditAction.DOWNLOADED, "document", document.id, f"booking {booking.id}")
-    db.session.commit()
     return storage.attachment_response(document)
 
 
@@ -121,11 +116,9 @@ def new_closure(desk_id):
                 current_app.config["REFERRAL_VALID_DAYS"],
             )
         except InvalidClosure as error:
-            db.session.rollback()
             getattr(form, error.field).errors.append(CLOSURE_ERRORS[error.reason])
         else:
             audit(AuditAction.CHANGED, "desk", desk.id, f"closure {result.closure.id}")
-            db.session.commit()
             flash(
                 _(
                     "The desk is closed on those days. %(count)s bookings were cancelled "

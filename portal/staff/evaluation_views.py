@@ -13,7 +13,6 @@ from portal.audit.models import AuditAction
 from portal.clock import now
 from portal.evaluation import figures
 from portal.evaluation.charts import bar_chart
-from portal.extensions import db
 from portal.scheduling.calendar import lisbon_today
 from portal.staff import bp
 from portal.staff.access import audit, roles_required
@@ -96,7 +95,6 @@ def evaluation_csv():
         share = "" if u.share is None else f"{u.share:.3f}"
         writer.writerow(["utilisation", u.desk, u.booked, u.offered, share, "", "", "", ""])
     audit(AuditAction.DOWNLOADED, "evaluation", None, f"{period.first} to {period.last}")
-    db.session.commit()
     filename = f"evaluation-{period.first}-{period.last}.csv"
     return Response(
         out.getvalue(),

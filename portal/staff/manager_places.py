@@ -40,10 +40,8 @@ def edit_centre(centre_id):
         try:
             save_centre(centre, form.code.data, form.name.data)
         except CodeTaken:
-            db.session.rollback()
             form.code.errors.append(_(CODE_TAKEN))
         else:
-            db.session.commit()
             flash(_("The district centre was saved."), "success")
             return redirect(url_for("staff.centres"))
     return render_template("staff/edit_centre.html", form=form, centre=centre)
@@ -92,10 +90,8 @@ def edit_desk(desk_id):
         try:
             save_desk(desk, values, form.weekly_hours(), list(subjects))
         except CodeTaken:
-            db.session.rollback()
             form.code.errors.append(_(CODE_TAKEN))
         else:
-            db.session.commit()
             flash(_("The desk was saved."), "success")
             return redirect(url_for("staff.desks"))
     return render_template("staff/edit_desk.html", form=form, desk=desk)

@@ -48,12 +48,10 @@ def new_account():
                 form.email.data, form.role.data, desk=desk, name=form.name.data or ""
             )
         except AccountError as error:
-            db.session.rollback()
             field = form.desk_id if error.field == "desk" else getattr(form, error.field)
             field.errors.append(ACCOUNT_ERRORS.get((error.field, error.reason), error.reason))
         else:
             audit(AuditAction.CHANGED, "account", account.id, "created")
-            db.session.commit()
             # Shown once, on this response only: never stored, never put in the session.
             return render_template("staff/account_created.html", account=account, password=password)
     return render_template("staff/new_account.html", form=form)
@@ -68,7 +66,6 @@ def toggle_account(account_id):
         audit(
             AuditAction.CHANGED, "account", account.id, "enabled" if account.active else "disabled"
         )
-        db.session.commit()
         flash(
             _("The account was enabled.") if account.active else _("The account was disabled."),
             "success",

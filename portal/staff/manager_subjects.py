@@ -37,10 +37,8 @@ def edit_subject(subject_id):
         try:
             save_subject(subject, values, form.checklist.items)
         except CodeTaken:
-            db.session.rollback()
             form.code.errors.append(_(CODE_TAKEN))
         else:
-            db.session.commit()
             flash(_("The subject was saved."), "success")
             return redirect(url_for("staff.subjects"))
     return render_template("staff/edit_subject.html", form=form, subject=subject)

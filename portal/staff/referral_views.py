@@ -56,11 +56,9 @@ def new_referral():
         try:
             referral = issue_referral(_request_from(form), now(), _valid_days())
         except InvalidReferral as error:
-            db.session.rollback()
             form.add_operation_errors(error.errors)
         else:
             audit(AuditAction.CHANGED, "referral", referral.id, "issued")
-            db.session.commit()
             return redirect(url_for("staff.referral", referral_id=referral.id))
     return render_template("staff/new_referral.html", form=form)
 
@@ -91,7 +89,6 @@ def referral(referral_id):
     if earliest and referral.in_person_date:
         gain = (referral.in_person_date - to_lisbon(earliest.starts_at).date()).days
     audit(AuditAction.VIEWED, "referral", referral.id)
-    db.session.commit()
     return render_template(
         "staff/referral.html",
         referral=referral,
@@ -108,7 +105,6 @@ def referrals():
     form = SearchForm(request.args)
     found = recent_referrals(form.q.data)
     audit(AuditAction.VIEWED, "referral-list", None, f"search: {form.q.data or ''}")
-    db.session.commit()
     return render_template("staff/referrals.html", form=form, referrals=found, now=now())
 
 
@@ -121,11 +117,9 @@ def void(referral_id):
         try:
             void_referral(referral, now())
         except NotVoidable:
-            db.session.rollback()
             flash(_("This code was already withdrawn."), "error")
         else:
             audit(AuditAction.CHANGED, "referral", referral.id, "voided")
-            db.session.commit()
             flash(_("The code was withdrawn: it can no longer be used."), "success")
         return redirect(url_for("staff.referral", referral_id=referral.id))
     return render_template("staff/void.html", referral=referral, form=form, reissue=False)
@@ -140,11 +134,9 @@ def reissue(referral_id):
         try:
             replacement = reissue_referral(referral, now(), _valid_days(), current_user.id)
         except (NotVoidable, InvalidReferral):
-            db.session.rollback()
             flash(_("This code cannot be re-issued. Issue a new one instead."), "error")
             return redirect(url_for("staff.referral", referral_id=referral.id))
         audit(AuditAction.CHANGED, "referral", referral.id, f"re-issued as {replacement.id}")
-        db.session.commit()
         flash(_("A new code was issued and the old one withdrawn."), "success")
         return redirect(url_for("staff.referral", referral_id=replacement.id))
     return render_template("staff/void.html", referral=referral, form=form, reissue=True)

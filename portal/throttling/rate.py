@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.database import UTCDateTime
 from portal.extensions import db
 from portal.throttling.service import hashed_key
+from portal.transaction import commit_early
 
 WINDOW = timedelta(minutes=1)
 
@@ -33,6 +34,7 @@ class DatabaseCounter:
             try:
                 with db.session.begin_nested():
                     db.session.add(RateCounter(key=key, window_started_at=now, count=1))
+                commit_early()
                 return 1
             except IntegrityError:  # a concurrent first request created it
                 counter = db.session.get(
@@ -41,8 +43,9 @@ class DatabaseCounter:
         if counter.window_started_at <= now - WINDOW:
             counter.window_started_at, counter.count = now, 0
         counter.count += 1
-        db.session.flush()
-        return counter.count
+        count = counter.count
+        commit_early()  # the count stands, and its row lock is released at once
+        return count
 
 
 class RedisCounter:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 
 from portal.extensions import db
 from portal.throttling.models import SignInFailure, SignInLock
+from portal.transaction import commit_early
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ def hashed_key(secret: str, kind: str, value: str) -> str:
 
 
 class DatabaseStore:
-    """Counters in the application database (writes join the request's transaction)."""
+    """Counters in the application database, committed as soon as they are written."""
 
     def locked_until(self, key: str, now: datetime) -> datetime | None:
         until = db.session.scalar(select(SignInLock.locked_until).where(SignInLock.key == key))
@@ -45,6 +46,7 @@ class DatabaseStore:
             lock.locked_until = now + policy.lock
             db.session.add(lock)
             db.session.execute(delete(SignInFailure).where(SignInFailure.key == key))
+        commit_early()  # the failure counts whatever the request does next
 
 
 class RedisStore:
