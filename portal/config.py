@@ -2,7 +2,7 @@
 
 ``PORTAL_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://…`` overrides
 ``SQLALCHEMY_DATABASE_URI``; values are parsed as JSON when they can be (so
-``PORTAL_HOLD_MINUTES=20`` is an int). The README lists every key.
+``PORTAL_HOLD_MINUTES=20`` is an int). docs/settings.md lists every key.
 """
 
 import secrets
