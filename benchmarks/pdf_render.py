@@ -31,7 +31,7 @@ BARE = "<!doctype html><html lang=en><title>Bare</title><p>One paragraph of text
 
 
 def confirmed_booking_facts(folder: Path):
-    from portal.booking import operations
+    from portal.booking import transitions
     from portal.meetings.providers import provider_for
     from portal.meetings.sync import meeting_request, record_success
     from portal.notifications.facts import booking_facts
@@ -43,8 +43,8 @@ def confirmed_booking_facts(folder: Path):
     slot = db.session.scalars(
         select(Slot).where(Slot.starts_at > NOW + timedelta(days=2)).order_by(Slot.starts_at)
     ).first()
-    booking = operations.hold(world.referral, slot.id, NOW, 15, booking_window(NOW, 1, 15))
-    operations.confirm(booking, NOW)
+    booking = transitions.hold(world.referral, [slot.id], NOW, 15, booking_window(NOW, 1, 15))
+    transitions.confirm(booking, NOW)
     _action, request, sequence = meeting_request(booking.meeting)
     record_success(booking.meeting, provider_for(current_app).create(request), sequence, NOW)
     db.session.commit()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.booking import operations
+from portal.booking import transitions
 from portal.booking.models import BookingStatus
 from portal.extensions import db
 from portal.i18n import long_date
@@ -159,7 +159,9 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
     (meeting,) = graph.meetings.values()
     new_slot = another_slot(booking, clock.now)
 
-    operations.reschedule(booking, new_slot.id, clock.now, booking_window(clock.now, 1, 15))
+    transitions.reschedule(
+        booking, [new_slot.id], clock.now, booking_window(clock.now, 1, 15), None
+    )
     db.session.commit()
     assert run_once().sent == 1
     assert graph.graph_calls("PATCH")[-1][2]["startDateTime"] == new_slot.starts_at.strftime(
@@ -176,7 +178,7 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
     assert str(event["URL"]) == meeting["joinWebUrl"]
     assert pdf_of(moved) is not None
 
-    operations.cancel(booking, clock.now)
+    transitions.cancel(booking, clock.now)
     db.session.commit()
     assert run_once().sent == 1
     assert graph.meetings == {}, "the meeting is deleted"
@@ -193,7 +195,9 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
 def test_a_change_before_delivery_sends_one_up_to_date_message(app, clock, smtp, world):
     booking = create_confirmed_booking(world, clock.now)
     new_slot = another_slot(booking, clock.now)
-    operations.reschedule(booking, new_slot.id, clock.now, booking_window(clock.now, 1, 15))
+    transitions.reschedule(
+        booking, [new_slot.id], clock.now, booking_window(clock.now, 1, 15), None
+    )
     db.session.commit()
 
     assert run_once().sent == 1
