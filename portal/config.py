@@ -83,12 +83,9 @@ DEFAULTS = {
     "GRAPH_TOKEN_URL": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
     "GRAPH_BASE_URL": "https://graph.microsoft.com/v1.0",
     "GRAPH_TIMEOUT_SECONDS": 10,
-    # Within one call: 429/503/504 are retried this many times in all, waiting
-    # Retry-After (or 1, 2, 4… s) but never longer than the cap.
-    "GRAPH_MAX_ATTEMPTS": 4,
-    "GRAPH_MAX_BACKOFF_SECONDS": 30,
-    # Between passes: a meeting Graph could not create is tried again after this,
-    # doubling up to an hour.
+    # The worker never waits for Graph inside a pass: a meeting Graph could not
+    # create, move or delete is tried again after this (or Graph's Retry-After),
+    # doubling up to an hour; a wrong credential pauses all meetings this long.
     "MEETING_RETRY_SECONDS": 60,
     # Outgoing mail (SMTP). Unset server: development delivers to /dev/mail.
     "MAIL_SERVER": None,
@@ -106,6 +103,9 @@ DEFAULTS = {
     "OUTBOX_MAX_RETRY_SECONDS": 3600,
     "OUTBOX_LEASE_SECONDS": 300,
     "OUTBOX_POLL_SECONDS": 10,
+    # The worker renders PDFs in a child process replaced after this many (0: in
+    # the worker itself), so its memory stays flat.
+    "OUTBOX_RENDERS_PER_CHILD": 100,
     # Reminder e-mail this many hours before the appointment.
     "REMINDER_HOURS": 24,
     # Where people write about the site's accessibility (shown in the accessibility statement).

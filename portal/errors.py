@@ -3,9 +3,15 @@
 from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
+
+# The database could not be reached or stopped answering (down, restarting,
+# connections cut, pool exhausted): worth trying again in a moment.
+DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 
 MESSAGES = {
     400: (_l("The request could not be understood"), _l("Please go back and try again.")),

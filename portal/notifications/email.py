@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.i18n import clock_time, long_date
-from portal.notifications.document import confirmation_pdf, pdf_filename
+from portal.notifications.document import pdf_filename
 from portal.notifications.facts import BookingFacts, missing_documents
 from portal.notifications.invite import calendar_invite
 from portal.outbox.models import NEEDS_MEETING, MessageKind
@@ -48,8 +48,11 @@ def subject_line(kind: MessageKind, facts: BookingFacts) -> str:
     return _("Reminder: video appointment on %(date)s at %(time)s (Lisbon time)", **when)
 
 
-def compose(envelope: Envelope, facts: BookingFacts, now: datetime) -> EmailMessage:
-    """The whole message, ready for SMTP. Renders the PDF for confirmations and moves."""
+def compose(
+    envelope: Envelope, facts: BookingFacts, now: datetime, pdf: bytes | None = None
+) -> EmailMessage:
+    """The whole message, ready for SMTP; ``pdf``: the confirmation, for the kinds
+    that carry it (rendered once by the worker and kept with the message)."""
     kind = envelope.kind
     with force_locale(facts.language):
         subject = subject_line(kind, facts)
@@ -72,8 +75,10 @@ def compose(envelope: Envelope, facts: BookingFacts, now: datetime) -> EmailMess
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     if kind in WITH_PDF:
+        if pdf is None:
+            raise ValueError(f"a {kind} message needs its PDF")
         message.add_attachment(
-            confirmation_pdf(facts),
+            pdf,
             maintype="application",
             subtype="pdf",
             filename=pdf_filename(facts),
