@@ -133,6 +133,11 @@ def load_config(app, overrides=None):
         app.config.setdefault("SESSION_COOKIE_SECURE", False)
         if not (overrides and "SESSION_COOKIE_SECURE" in overrides):
             app.config["SESSION_COOKIE_SECURE"] = False
+    # Test each pooled connection before use: after a database restart the first
+    # request of every worker would otherwise fail on a dead connection.
+    engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})
+    engine_options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = (

@@ -15,16 +15,21 @@ Commands and the outbox worker are boundaries of their own and commit
 themselves.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 from portal.extensions import db
 
 
 def commit_or_roll_back(response: Response) -> Response:
+    """Commit a success. A commit that fails raises: the error handlers answer it
+    (503 when the database is unavailable), never a false "done"."""
     if response.status_code < 400:
         db.session.commit()
     else:
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 — a dead connection: the pool replaces it
+            current_app.logger.warning("Rollback failed", exc_info=True)
     return response
 
 
