@@ -86,6 +86,10 @@ class Browser:
                 }
         raise AssertionError(f"no form to {target} on {page_path}")
 
+    def radio_values(self, path, name) -> list[str]:
+        soup = BeautifulSoup(self.get(path).text, "html.parser")
+        return [radio["value"] for radio in soup.select(f'input[type=radio][name="{name}"]')]
+
     def notices(self, path) -> list[str]:
         soup = BeautifulSoup(self.get(path).text, "html.parser")
         return [" ".join(n.get_text(" ").split()) for n in soup.select(".notice")]
