@@ -151,7 +151,7 @@ def main():
         print(
             f"{result['mode']:>10}: worker RSS {first['worker']:.1f} MiB after {PER_PASS}, "
             f"{last['worker']:.1f} MiB after {result['messages']} → growth {growth:+.1f} MiB "
-            f"(target within 30); renderer processes now {children} MiB; "
+            f"(target within 30); child processes now {children} MiB; "
             f"{result['seconds'] / result['messages'] * 1000:.0f} ms per message"
         )
 
