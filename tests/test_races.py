@@ -34,6 +34,7 @@ ALREADY = "Your booking is already confirmed: nothing more is needed."
 MOVED = "Your booking was moved to the new time."
 CANCELLED_MEANWHILE = "This booking was cancelled meanwhile, so it could not be moved."
 CHANGED_MEANWHILE = "Your booking was changed meanwhile:"
+RAN_OUT = "Your reservation expired and the time was released. Please choose a time again."
 MISMATCH = "The reference code and the number do not match. Check both and try again."
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -60,9 +61,7 @@ def new_referrals(app, world, clock, count) -> list[str]:
 
 def confirm_twice_at_once(app, base_url, code):
     first = signed_in(base_url, code)
-    form = first.form("/marcar/horarios")
-    slot_id = first.radio_values("/marcar/horarios", "slot")[0]
-    first.post("/marcar/horarios", {**form, "slot": slot_id})
+    hold_first_time(first)
     confirm = first.form("/marcar/revisao", "/marcar/confirmar")
     second = first.copy()  # the same person, clicking twice
 
@@ -171,6 +170,60 @@ def move_and_cancel_at_once(app, base_url, code, booking_id, later):
         assert any(n.startswith(CHANGED_MEANWHILE) for n in told)
         assert kinds == sorted([MessageKind.RESCHEDULED, MessageKind.REMINDER])
         return "move won"
+
+
+def hold_first_time(person) -> str:
+    form = person.form("/marcar/horarios")
+    slot_id = person.radio_values("/marcar/horarios", "slot")[0]
+    answer = person.post("/marcar/horarios", {**form, "slot": slot_id})
+    assert path_of(answer) == "/documentos"
+    return slot_id
+
+
+def confirm_late_while_another_holds(app, base_url, clock, late, other):
+    person = signed_in(base_url, late)
+    slot_id = hold_first_time(person)
+    confirm = person.form("/marcar/revisao", "/marcar/confirmar")
+    clock.advance(minutes=16)  # the hold ran out; someone else wants that time
+    newcomer = signed_in(base_url, other)
+    assert slot_id in newcomer.radio_values("/marcar/horarios", "slot")
+    holding = {**newcomer.form("/marcar/horarios"), "slot": slot_id}
+
+    confirmed, held = together(
+        lambda: person.post("/marcar/confirmar", confirm),
+        lambda: newcomer.post("/marcar/horarios", holding),
+    )
+
+    assert path_of(confirmed) == "/marcar/horarios"
+    assert RAN_OUT in person.notices("/marcar/horarios")
+    assert path_of(held) == "/documentos", "the newcomer gets the seat being freed"
+    with app.app_context():
+        late_booking, new_booking = (
+            db.session.scalar(select(Referral).where(Referral.code == code)).bookings[0]
+            for code in (late, other)
+        )
+        assert late_booking.status == BookingStatus.EXPIRED
+        assert (new_booking.status, str(new_booking.slot_id)) == ("held", slot_id)
+
+
+def test_confirming_after_the_hold_was_released_says_it_ran_out(tmp_path, clock):
+    with served_portal(tmp_path, clock) as (app, base_url):
+        with app.app_context():
+            world = build_world(clock.now)  # one seat per time
+        codes = new_referrals(app, world, clock, 2 * ROUNDS)
+        for late, other in zip(codes[::2], codes[1::2], strict=True):
+            confirm_late_while_another_holds(app, base_url, clock, late, other)
+
+        # And when `flask bookings expire-holds` released it before the click:
+        (code,) = new_referrals(app, world, clock, 1)
+        person = signed_in(base_url, code)
+        hold_first_time(person)
+        confirm = person.form("/marcar/revisao", "/marcar/confirmar")
+        clock.advance(minutes=16)
+        result = app.test_cli_runner().invoke(args=["bookings", "expire-holds"])
+        assert "holds expired" in result.output
+        assert path_of(person.post("/marcar/confirmar", confirm)) == "/marcar/horarios"
+        assert RAN_OUT in person.notices("/marcar/horarios")
 
 
 @pytest.fixture(params=["database", "redis"])

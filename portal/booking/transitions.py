@@ -453,15 +453,17 @@ def record_outcome(booking: Booking, outcome, note: str, now: datetime, by_id=No
 def lapse_holds(now: datetime, slot_ids: Sequence[int] | None = None) -> list[int]:
     """Release seats whose hold ran out (in ``slot_ids`` only, if given).
 
-    Returns the ids of the slots freed. Holds locked by a transition at this
-    moment (being confirmed or extended) are skipped: that transition sees the
-    lapse itself.
+    Returns the ids of the slots freed. A hold that a transition is changing at
+    this moment (a confirm that arrived just too late) is waited for, then left
+    alone if that transition released or confirmed it: so a person holding the
+    seat next is never told it is gone while it is being freed. Rows are locked
+    in id order, as every bulk change of bookings does.
     """
     query = (
         select(Booking)
         .where(Booking.status == HELD, Booking.held_until <= now)
         .order_by(Booking.id)
-        .with_for_update(skip_locked=True)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if slot_ids is not None:
