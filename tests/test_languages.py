@@ -1,40 +1,25 @@
 """Each page speaks one language: no Portuguese on English pages, no English on Portuguese ones.
 
-Every page of tests/visits.py PAGES, through the test client, in both languages.
+Every page of tests/visits.py PAGES, through the test client, in both languages
+(visited once per run: tests/rendered.py).
 """
 
 import pytest
 
-from portal.extensions import db
 from tests.catalogs import foreign_phrases, page_text, phrases_of
-from tests.conftest import Clock, make_app
-from tests.visits import PAGES, ClientVisitor, create_site
+from tests.visits import PAGES
 
 LANGUAGES = ["pt_PT", "en"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("languages")
-    app = make_app(f"sqlite:///{folder / 'site.sqlite3'}", folder)
-    clock = Clock()
-    app.extensions["clock"] = clock
-    with app.app_context():
-        db.create_all()
-    yield create_site(app, clock)
-    with app.app_context():
-        db.engine.dispose()
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("visit", PAGES, ids=str)
-def test_page_shows_no_text_of_the_other_language(site, visit, language):
-    visitor = visit.steps(ClientVisitor(site, language, site.app.test_client()))
+def test_page_shows_no_text_of_the_other_language(rendered_pages, visit, language):
+    page = rendered_pages.get(visit, language)
 
-    assert visitor.status == visit.status
-    assert visitor.page.lang == language.replace("_", "-")
-    html = visitor.page.response.get_data(as_text=True)
-    assert not foreign_phrases(html, language), f"{visit} in {language}: other language shows"
+    assert page.status == visit.status
+    assert page.lang == language.replace("_", "-")
+    assert not foreign_phrases(page.html, language), f"{visit} in {language}: other language shows"
 
 
 def test_the_check_finds_a_half_translated_page():
