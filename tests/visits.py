@@ -71,12 +71,17 @@ STAFF_SIGN_IN = "/staff/sign-in"
 # A date when no time is published yet: closing the desk then cancels nobody's booking.
 CLOSED_DAY = "2027-03-01"
 _numbers = itertools.count(1)
+# Names as long as real ones, so tables and summaries are tried at their real width.
+LONG_SUBJECT_NAMES = {
+    "name_pt": "Contribuições de trabalhadores independentes",
+    "name_en": "Contributions of self-employed workers",
+}
 
 
 def create_site(app, clock) -> SimpleNamespace:
     """A subject with times at two desks, and one that no desk offers; staff and their data."""
     with app.app_context():
-        world = create_world(clock.now)
+        world = create_world(clock.now, subject_overrides=LONG_SUBJECT_NAMES)
         quiet = create_subject()
         staff = create_staff_site(world, clock.now)
         db.session.commit()
