@@ -72,8 +72,9 @@ DEFAULTS = {
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
     # Absolute address of the portal, for links in e-mails, PDFs and calendar invites
-    # (sent from the worker, outside any request). Production requires https.
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # (sent from the worker, outside any request). Production requires https. Unset
+    # outside production: the address `flask run` serves on (portal.links).
+    "PUBLIC_URL": None,
     # Teams meetings: "graph" (Microsoft Graph) or "local" (a development placeholder page).
     # None: "local" in development and testing, "graph" in production.
     "MEETING_PROVIDER": None,
@@ -189,5 +190,5 @@ def _check_production_services(app):
         missing.append("PORTAL_MAIL_SERVER")
     if missing:
         raise ConfigurationError(f"Production needs these settings: {', '.join(missing)}.")
-    if not str(config["PUBLIC_URL"]).startswith("https://"):
+    if not str(config["PUBLIC_URL"] or "").startswith("https://"):
         raise ConfigurationError("PORTAL_PUBLIC_URL must be the portal's https:// address.")
