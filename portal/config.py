@@ -111,7 +111,20 @@ DEFAULTS = {
     "REMINDER_HOURS": 24,
     # Where people write about the site's accessibility (shown in the accessibility statement).
     "ACCESSIBILITY_EMAIL": "acessibilidade@seg-social.pt",
+    # The privacy notice (/privacidade): the data protection officer's address. None: the
+    # notice sends people to the contacts in seg-social.pt's privacy policy instead.
+    "DATA_PROTECTION_OFFICER_EMAIL": None,
+    # Storage limitation (`flask purge-personal-data`, run daily): a case's NISS, NIPC,
+    # e-mail, names, phone and notes are pseudonymised this many days after its session
+    # (never booked: the code's expiry; cancelled: the cancellation); audit-log entries
+    # are deleted after AUDIT_LOG_RETENTION_DAYS.
+    "PERSONAL_DATA_RETENTION_DAYS": 365,
+    "AUDIT_LOG_RETENTION_DAYS": 730,
+    # An official logo (SVG or PNG) the organisation supplies, shown in the header instead
+    # of the text lockup. None: text only (the portal ships no official emblem).
+    "BRAND_LOGO_FILE": None,
 }
+BRAND_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 MEETING_PROVIDERS = ("graph", "local")
 
@@ -141,6 +154,7 @@ def load_config(app, overrides=None):
         )
     _ensure_secret_key(app, development)
     _choose_meeting_provider(app)
+    _check_brand_logo(app)
     if app.config["ENVIRONMENT"] == "production":
         _check_production_services(app)
 
@@ -161,6 +175,17 @@ def _ensure_secret_key(app, development):
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _check_brand_logo(app):
+    logo = app.config["BRAND_LOGO_FILE"]
+    if not logo:
+        return
+    path = Path(logo)
+    if path.suffix.lower() not in BRAND_LOGO_TYPES or not path.is_file():
+        raise ConfigurationError(
+            f"PORTAL_BRAND_LOGO_FILE must name an existing .svg or .png file, not {logo!r}."
+        )
 
 
 def _choose_meeting_provider(app):
