@@ -311,6 +311,8 @@ PAGES = [
     Visit("cancel?", lambda v: v.book().open(CANCEL)),
     Visit("cancelled", lambda v: v.cancel()),
     Visit("accessibility statement", lambda v: v.open("/acessibilidade")),
+    Visit("privacy notice", lambda v: v.open("/privacidade")),
+    Visit("contacts", lambda v: v.open("/contactos")),
     Visit("error: page not found", lambda v: v.open("/nao-existe"), 404),
     Visit("error: GET to a POST route", lambda v: v.open("/marcar/confirmar"), 405),
     Visit("error: form expired (CSRF)", lambda v: v.open("/").forget_session().wrong_pair(), 400),
