@@ -4,8 +4,11 @@ Every page of tests/visits.py PAGES, through the test client, in both languages
 (visited once per run: tests/rendered.py).
 """
 
+from datetime import UTC, datetime
+
 import pytest
 
+from portal.i18n import clock_time, long_date, short_date
 from tests.catalogs import foreign_phrases, page_text, phrases_of
 from tests.visits import PAGES
 
@@ -47,3 +50,13 @@ def test_proper_names_do_not_count_as_portuguese():
     )
 
     assert foreign_phrases(page, "en") == []
+
+
+def test_english_dates_and_times_follow_british_conventions():
+    moment = datetime(2026, 12, 3, 15, 5, tzinfo=UTC)  # Lisbon is UTC in winter
+
+    assert long_date(moment, "en") == "Thursday 3 December 2026"
+    assert clock_time(moment, "en") == "15:05"
+    assert short_date(moment.date(), "en") == "3 December 2026"
+    assert long_date(moment, "pt_PT") == "quinta-feira, 3 de dezembro de 2026"
+    assert clock_time(moment, "pt_PT") == "15:05"
