@@ -2,7 +2,8 @@
 
 tests/browser/test_accessibility.py opens each page in Chromium, in Portuguese and
 in English, and runs axe-core on it; tests/test_languages.py opens each through the
-Flask test client and checks that no text of the other language shows. To cover a
+Flask test client and checks that no text of the other language shows, and
+tests/test_html_validity.py passes the same pages to the Nu Html Checker. To cover a
 new page, add a line to PAGES (and, if the way there is new, a step to Visitor).
 
 A visit starts with nobody signed in and the language chosen. Steps are written
