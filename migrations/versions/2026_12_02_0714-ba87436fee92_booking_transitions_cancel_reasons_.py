@@ -1,7 +1,7 @@
 """booking transitions: cancel reasons, outbox per referral, idempotent messages, kept PDFs
 
 Revision ID: ba87436fee92
-Revises: 30aff26ad702
+Revises: 5c0e7a9d41b2
 Create Date: 2026-12-02 07:14:29.508813
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "ba87436fee92"
-down_revision = "30aff26ad702"
+down_revision = "5c0e7a9d41b2"
 branch_labels = None
 depends_on = None
 

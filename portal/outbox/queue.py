@@ -10,12 +10,12 @@ mail clients see one message.
 import secrets
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from portal.extensions import db
+from portal.links import public_hostname
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
 
@@ -30,7 +30,7 @@ def enqueue_for_referral(referral, kind: MessageKind, now: datetime, due_at=None
 
 
 def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
-    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    domain = public_hostname()
     about = f"booking{booking.id}" if booking is not None else f"referral{referral.id}"
     message = OutboxMessage(
         referral_id=referral.id,
