@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 
 from portal import notifications
 from portal.booking import seats, signals
-from portal.booking.errors import (
+from portal.booking.errors import (  # noqa: F401 — callers catch them from here
     AlreadyConfirmed,
     BookingError,
     CancelledMeanwhile,
@@ -39,26 +39,6 @@ from portal.booking.models import Booking, BookingStatus, CancelReason, Outcome
 from portal.extensions import db
 from portal.outbox.models import MessageKind
 from portal.referrals.models import Referral, ReferralState
-
-__all__ = [
-    "TABLE",
-    "Action",
-    "AlreadyConfirmed",
-    "BookingError",
-    "CancelledMeanwhile",
-    "ChangedMeanwhile",
-    "HoldRanOut",
-    "NotChangeable",
-    "TimeGone",
-    "cancel",
-    "confirm",
-    "extend_hold",
-    "hold",
-    "lapse_holds",
-    "record_outcome",
-    "release",
-    "reschedule",
-]
 
 HELD, CONFIRMED = BookingStatus.HELD, BookingStatus.CONFIRMED
 CANCELLED, EXPIRED = BookingStatus.CANCELLED, BookingStatus.EXPIRED

@@ -101,8 +101,10 @@ class GraphProvider:
 
     # The operations ------------------------------------------------------------
 
-    def organizer_id(self, organizer: str) -> str:
+    def organizer_id(self, organizer: str | None) -> str:
         """An object id as it is; a UPN resolved once with GET /users/{upn}?$select=id."""
+        if not organizer:
+            raise MeetingRefused("the desk has no Teams organizer (teams_organizer)")
         if OBJECT_ID.match(organizer):
             return organizer
         response = self._call("GET", f"/users/{quote(organizer, safe='@')}?$select=id")

@@ -61,7 +61,7 @@ class MeetingDetails:
 class MeetingProvider(Protocol):
     name: str
 
-    def organizer_id(self, organizer: str) -> str:
+    def organizer_id(self, organizer: str | None) -> str:
         """The directory object id of a desk's organizer, given as object id or UPN."""
 
     def create(self, request: MeetingRequest) -> MeetingDetails:
@@ -97,8 +97,8 @@ class LocalProvider:
         digest = hmac.new(self.secret_key, f"meeting:{external_id}".encode(), hashlib.sha256)
         return digest.hexdigest()[:32]
 
-    def organizer_id(self, organizer: str) -> str:
-        return organizer
+    def organizer_id(self, organizer: str | None) -> str:
+        return organizer or "local"  # the placeholder page needs no organizer
 
     def create(self, request: MeetingRequest) -> MeetingDetails:
         token = self.token(request.external_id)

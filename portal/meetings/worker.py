@@ -98,8 +98,6 @@ def _ask(provider, step: sync.Step, meeting_id: int):
         if step.external_id:
             provider.delete(step.external_id, step.owner_id)
         return None, None, step.generation
-    if not step.organizer:
-        raise MeetingRefused("the desk has no Teams organizer (teams_organizer)")
     organizer_id = step.organizer_id or provider.organizer_id(step.organizer)
     generation = step.generation
     if step.action == "update" and step.owner_id == organizer_id:

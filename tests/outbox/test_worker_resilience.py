@@ -161,3 +161,16 @@ def test_the_pdf_is_rendered_once_and_kept_until_the_message_is_sent(
     sent = message_of(booking, MessageKind.CONFIRMATION)
     assert sent.status == MessageStatus.SENT
     assert db.session.scalar(select(OutboxMessage.pdf).where(OutboxMessage.id == sent.id)) is None
+
+
+def test_a_desk_without_organizer_fails_its_meeting_without_calling_graph(
+    app, clock, graph, smtp, world
+):
+    world.desks[0].teams_organizer = None
+    booking = book(world, clock, 2)
+
+    assert run_once().meetings.failed == 1
+    db.session.expire_all()
+    assert booking.meeting.status == MeetingStatus.FAILED
+    assert "no Teams organizer" in booking.meeting.last_error
+    assert graph.graph_calls() == []
