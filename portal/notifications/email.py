@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.i18n import clock_time, long_date
-from portal.notifications.document import pdf_filename
+from portal.notifications.document import confirmation_pdf, pdf_filename
 from portal.notifications.facts import BookingFacts, missing_documents
 from portal.notifications.invite import calendar_invite
 from portal.outbox.models import NEEDS_MEETING, MessageKind
@@ -51,8 +51,9 @@ def subject_line(kind: MessageKind, facts: BookingFacts) -> str:
 def compose(
     envelope: Envelope, facts: BookingFacts, now: datetime, pdf: bytes | None = None
 ) -> EmailMessage:
-    """The whole message, ready for SMTP; ``pdf``: the confirmation, for the kinds
-    that carry it (rendered once by the worker and kept with the message)."""
+    """The whole message, ready for SMTP. ``pdf``: the confirmation, for the kinds that
+    carry it — the worker renders it once and keeps it with the message; without it,
+    it is rendered here, in this process."""
     kind = envelope.kind
     with force_locale(facts.language):
         subject = subject_line(kind, facts)
@@ -75,10 +76,8 @@ def compose(
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     if kind in WITH_PDF:
-        if pdf is None:
-            raise ValueError(f"a {kind} message needs its PDF")
         message.add_attachment(
-            pdf,
+            pdf if pdf is not None else confirmation_pdf(facts),
             maintype="application",
             subtype="pdf",
             filename=pdf_filename(facts),
