@@ -26,18 +26,17 @@ def attempt(email: str, password: str) -> StaffSignIn:
     address, and one colleague's typos must not lock the others out.
     """
     throttle = current_app.extensions["throttle"]
-    moment = now()
     keys = [throttle.key("staff-email", email.strip().lower())]
-    locked_until = throttle.locked_until(keys, moment)
-    if locked_until is not None:
+    counted = throttle.attempt(keys, now())  # counted before the password is checked
+    if not counted.allowed:
         message = _(
             "Too many attempts. For your security, signing in with this address is paused "
             "until %(time)s (Lisbon time).",
-            time=clock_time(locked_until),
+            time=clock_time(counted.locked_until),
         )
-        return StaffSignIn(error=message, locked_until=locked_until)
+        return StaffSignIn(error=message, locked_until=counted.locked_until)
     account = authenticate(email, password)
     if account is None:
-        throttle.record_failure(keys, moment)
         return StaffSignIn(error=_("The e-mail address or the password is not right."))
+    throttle.forgive(counted)  # a right password does not count
     return StaffSignIn(account=account)
