@@ -18,14 +18,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from portal.booking import signals
 from portal.booking.models import BookingStatus
 from portal.extensions import db
 from portal.notifications.kinds import DROP, SEND, Verdict, Wait
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
-from portal.outbox.queue import enqueue_for_referral, supersede_unsent_for_referral
+from portal.outbox.queue import enqueue_once, supersede_unsent_for_referral
 from portal.referrals.models import ReferralState
 
 CODE_KINDS = (MessageKind.CODE_ISSUED, MessageKind.REMINDER_TO_BOOK)
@@ -37,22 +36,13 @@ class CannotResend(Exception):
     """The code cannot be used to book any more (withdrawn, used up, expired, booked)."""
 
 
-def _write_once(referral, kind: MessageKind, now: datetime, due_at=None) -> OutboxMessage | None:
-    """Write the message unless its unique index says one is there already."""
-    try:
-        with db.session.begin_nested():
-            return enqueue_for_referral(referral, kind, now, due_at)
-    except IntegrityError:
-        return None
-
-
 def announce_code(referral, now: datetime) -> None:
     """The code e-mail now and the reminder to book later (the code was just issued)."""
-    _write_once(referral, MessageKind.CODE_ISSUED, now)
+    enqueue_once(referral, MessageKind.CODE_ISSUED, now)
     days = current_app.config["REFERRAL_REMINDER_DAYS"]
     due = referral.expires_at - timedelta(days=days)
     if days > 0 and due - now >= REMINDER_MIN_DELAY:
-        _write_once(referral, MessageKind.REMINDER_TO_BOOK, now, due_at=due)
+        enqueue_once(referral, MessageKind.REMINDER_TO_BOOK, now, due_at=due)
 
 
 def can_resend(referral, now: datetime) -> bool:
@@ -63,7 +53,7 @@ def resend_code(referral, now: datetime) -> OutboxMessage | None:
     """Send the code e-mail again; None if one is already waiting to be sent."""
     if not can_resend(referral, now):
         raise CannotResend()
-    return _write_once(referral, MessageKind.CODE_ISSUED, now)
+    return enqueue_once(referral, MessageKind.CODE_ISSUED, now)
 
 
 def withdraw_code_messages(referral) -> None:

@@ -13,6 +13,7 @@ from email.utils import make_msgid
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.links import public_hostname
@@ -27,6 +28,17 @@ def enqueue(booking, kind: str, now: datetime, due_at: datetime | None = None):
 def enqueue_for_referral(referral, kind: str, now: datetime, due_at=None):
     """Write a message about the referral alone (no booking yet, or none needed)."""
     return _write(referral, None, kind, now, due_at)
+
+
+def enqueue_once(referral, kind: str, now: datetime, due_at=None) -> OutboxMessage | None:
+    """Write a message about the referral alone, unless a unique index on
+    ``outbox_messages`` says it is there already (then None): idempotent by the
+    database, not by care. In a savepoint, so the caller's transaction goes on."""
+    try:
+        with db.session.begin_nested():
+            return _write(referral, None, kind, now, due_at)
+    except IntegrityError:
+        return None
 
 
 def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
