@@ -220,11 +220,6 @@ class Visitor:
         values.update(niss=CITIZEN_NISS, email="pessoa@example.pt", language="pt_PT")
         return self.staff_signs_in("phone_line").submit(values)
 
-    def code_sent_again(self) -> "Visitor":
-        """The agent asks for the code e-mail again (the first one is still waiting)."""
-        self.code_issued()
-        return self.submit({}, action=f"{self.url}/resend-code")
-
     def desk_booking(self) -> "Visitor":
         """The desk's page of today's first session (a person who sent a file and checked)."""
         return self.staff_signs_in("desk").follow("main tbody a")
@@ -328,7 +323,6 @@ PAGES = [
     Visit("staff: issue a code", lambda v: v.staff_signs_in("phone_line")),
     Visit("staff: issue a code, errors", lambda v: v.staff_signs_in("phone_line").submit({})),
     Visit("staff: code issued", lambda v: v.code_issued()),
-    Visit("staff: code e-mail sent again", lambda v: v.code_sent_again()),
     Visit("staff: withdraw a code?", lambda v: v.code_issued().follow('a[href$="/void"]')),
     Visit("staff: re-issue a code?", lambda v: v.code_issued().follow('a[href$="/reissue"]')),
     Visit("staff: recent codes", lambda v: v.staff_signs_in("phone_line").open("/staff/referrals")),
