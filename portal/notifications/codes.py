@@ -23,7 +23,7 @@ from portal.booking import signals
 from portal.booking.models import BookingStatus
 from portal.extensions import db
 from portal.notifications.kinds import DROP, SEND, Verdict, Wait
-from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
+from portal.outbox.models import MessageKind, OutboxMessage
 from portal.outbox.queue import enqueue_once, supersede_unsent_for_referral
 from portal.referrals.models import ReferralState
 
@@ -111,10 +111,6 @@ class CodeMessages:
 
     code: OutboxMessage | None
     reminder: OutboxMessage | None
-
-    @property
-    def code_pending(self) -> bool:
-        return self.code is not None and self.code.status == MessageStatus.PENDING
 
 
 def code_messages(referral) -> CodeMessages:

@@ -28,6 +28,7 @@ docs/development.md ("Adding a kind of e-mail") walks through one.
 """
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +39,7 @@ from flask import current_app
 from portal.outbox.models import KIND_LENGTH, MessageKind
 
 INVITE_METHODS = ("REQUEST", "CANCEL")
+NAME = re.compile(r"[a-z][a-z0-9_]*")
 WAITING_FOR_MEETING = "waiting for the meeting link"
 
 
@@ -96,7 +98,7 @@ def register(
     """Declare a kind of e-mail (at import time); its templates are named after it."""
     if name in _KINDS:
         raise ValueError(f"the e-mail kind {name!r} is already registered")
-    if not name or len(name) > KIND_LENGTH or not name.replace("_", "").isalnum():
+    if len(name) > KIND_LENGTH or not NAME.fullmatch(name):
         raise ValueError(f"an e-mail kind is a short snake_case name, not {name!r}")
     if invite not in (None, *INVITE_METHODS):
         raise ValueError(f"invite must be one of {INVITE_METHODS}, not {invite!r}")
