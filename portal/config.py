@@ -37,6 +37,9 @@ DEFAULTS = {
     "SIGN_IN_MAX_FAILURES": 5,
     "SIGN_IN_WINDOW_MINUTES": 15,
     "SIGN_IN_LOCK_MINUTES": 15,
+    # Staff sign-in: failures are counted per account (SIGN_IN_MAX_FAILURES) and, with
+    # this higher limit (offices share an address), per source address.
+    "STAFF_SIGN_IN_MAX_FAILURES_PER_ADDRESS": 30,
     # Counters live in the database unless a Redis URL is given (shared by all workers).
     "RATELIMIT_REDIS_URL": None,
     # Number of reverse proxies in front of the app whose X-Forwarded-For to trust.

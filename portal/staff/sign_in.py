@@ -1,15 +1,16 @@
 """Signing staff in with e-mail and password, with lockout against guessing."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from portal.accounts.models import Account
-from portal.accounts.operations import authenticate
+from portal.accounts.operations import authenticate, canonical_email
 from portal.clock import now
 from portal.i18n import clock_time
+from portal.throttling.service import Throttle
 
 
 @dataclass
@@ -19,16 +20,32 @@ class StaffSignIn:
     locked_until: datetime | None = None
 
 
-def attempt(email: str, password: str) -> StaffSignIn:
-    """Check an e-mail and password; every failure gets the same message.
+def account_key(throttle: Throttle, email: str) -> str:
+    """One counter per account: the address in the canonical form accounts are stored in.
 
-    Failures are counted per e-mail address only: staff share an office
-    address, and one colleague's typos must not lock the others out.
+    ``USER@Demo.PT``, ``user@demo.ｐｔ`` (full-width letters) and an ``xn--`` domain
+    all count against the same account. Text that is no address at all matches no
+    account; it is counted as typed (trimmed, lower case).
     """
+    return throttle.key("staff-email", canonical_email(email) or " ".join(email.split()).lower())
+
+
+def address_throttle() -> Throttle:
+    """Failures per source address: a higher limit than per account, since staff in one
+    office share an address and one colleague's typos must not lock the others out;
+    yet one machine trying many accounts is stopped."""
     throttle = current_app.extensions["throttle"]
+    limit = current_app.config["STAFF_SIGN_IN_MAX_FAILURES_PER_ADDRESS"]
+    return Throttle(throttle.store, replace(throttle.policy, max_failures=limit), throttle.secret)
+
+
+def attempt(email: str, password: str) -> StaffSignIn:
+    """Check an e-mail and password; every failure gets the same message."""
+    throttle, by_address = current_app.extensions["throttle"], address_throttle()
     moment = now()
-    keys = [throttle.key("staff-email", email.strip().lower())]
-    locked_until = throttle.locked_until(keys, moment)
+    account_keys = [account_key(throttle, email)]
+    address_keys = [by_address.key("staff-address", request.remote_addr or "")]
+    locked_until = throttle.locked_until(account_keys, moment)
     if locked_until is not None:
         message = _(
             "Too many attempts. For your security, signing in with this address is paused "
@@ -36,8 +53,17 @@ def attempt(email: str, password: str) -> StaffSignIn:
             time=clock_time(locked_until),
         )
         return StaffSignIn(error=message, locked_until=locked_until)
+    locked_until = by_address.locked_until(address_keys, moment)
+    if locked_until is not None:
+        message = _(
+            "Too many attempts from this network. For your security, signing in from it is "
+            "paused until %(time)s (Lisbon time).",
+            time=clock_time(locked_until),
+        )
+        return StaffSignIn(error=message, locked_until=locked_until)
     account = authenticate(email, password)
     if account is None:
-        throttle.record_failure(keys, moment)
+        throttle.record_failure(account_keys, moment)
+        by_address.record_failure(address_keys, moment)
         return StaffSignIn(error=_("The e-mail address or the password is not right."))
     return StaffSignIn(account=account)
