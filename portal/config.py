@@ -68,6 +68,11 @@ DEFAULTS = {
     "DOCUMENT_MAX_TOTAL_BYTES": 30 * 1024 * 1024,
     # Larger images are refused as decompression bombs (a 50-megapixel phone photo passes).
     "DOCUMENT_MAX_IMAGE_PIXELS": 60_000_000,
+    # Memory the decoded pixels of one image may take: larger JPEGs are decoded at a
+    # reduced scale, other images are refused (Pillow holds RGB as 4 bytes a pixel).
+    "DOCUMENT_MAX_IMAGE_DECODED_BYTES": 64 * 1024 * 1024,
+    # Uploads (sent or replaced files) per booking per minute; then a 429 page.
+    "DOCUMENT_UPLOADS_PER_MINUTE": 10,
     "DOCUMENT_RETENTION_DAYS": 30,
     # Device check: network test requests per minute per booking, and bytes per transfer.
     "DEVICE_CHECK_REQUESTS_PER_MINUTE": 30,

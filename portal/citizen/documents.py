@@ -1,6 +1,6 @@
 """The documents step: the checklist, sending, replacing, deleting and downloading files."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.citizen import bp
@@ -27,6 +27,14 @@ def upload_limit(config) -> int:
 
 def _limits():
     return operations.Limits.from_config(current_app.config)
+
+
+def _uploads_allowed(referral) -> None:
+    """A few uploads a minute per booking: each one may cost a scan and an image decode."""
+    limiter = current_app.extensions["rate_limiter"]
+    limit = current_app.config["DOCUMENT_UPLOADS_PER_MINUTE"]
+    if not limiter.allow("document-upload", str(referral.id), limit, now()):
+        abort(429)
 
 
 def _read(upload, limits) -> bytes:
@@ -71,6 +79,8 @@ def documents(referral, booking):
         missing = [e for e in entries if e.required and not e.received]
         form.item.data = (missing or entries)[0].key
     limits = _limits()
+    if request.method == "POST":
+        _uploads_allowed(referral)
     if form.validate_on_submit():
         document = _save_upload(referral, form, limits)
         if document is not None:
@@ -93,6 +103,8 @@ def documents(referral, booking):
 def replace_document(referral, booking, document_id):
     document = _own_document(referral, document_id)
     form, limits = ReplaceForm(), _limits()
+    if request.method == "POST":
+        _uploads_allowed(referral)
     if form.validate_on_submit():
         upload = form.file.data
         try:

@@ -28,6 +28,7 @@ class Limits:
     files: int
     total_bytes: int
     image_pixels: int
+    image_decoded_bytes: int
 
     @classmethod
     def from_config(cls, config) -> "Limits":
@@ -36,6 +37,7 @@ class Limits:
             files=config["DOCUMENT_MAX_FILES"],
             total_bytes=config["DOCUMENT_MAX_TOTAL_BYTES"],
             image_pixels=config["DOCUMENT_MAX_IMAGE_PIXELS"],
+            image_decoded_bytes=config["DOCUMENT_MAX_IMAGE_DECODED_BYTES"],
         )
 
 
@@ -47,12 +49,35 @@ def _check_room(referral: Referral, size: int, limits: Limits, replacing=None) -
         raise LimitReached("total")
 
 
+def _lock_case(referral: Referral) -> None:
+    """Take the person's case for this transaction: uploads to it queue up here.
+
+    Counting the files and then adding one is only sound if nobody else adds in
+    between: ``SELECT … FOR UPDATE`` on the referral (whose documents these are,
+    whichever booking is current) makes parallel uploads take turns until each
+    commits. SQLite needs no lock: every transaction there takes the database's
+    write lock as it begins (``portal.database.tune_sqlite``).
+    """
+    db.session.execute(select(Referral.id).where(Referral.id == referral.id).with_for_update())
+
+
+def _checked(referral, name, data, limits, replacing=None) -> CheckedFile:
+    """Limits first (a full case costs one query), then the content, then the limits
+    again under the case's lock with the size that will be stored."""
+    _check_room(referral, len(data), limits, replacing)
+    checked = inspect(
+        name, data, limits.file_bytes, limits.image_pixels, limits.image_decoded_bytes
+    )
+    _lock_case(referral)
+    _check_room(referral, checked.size, limits, replacing)
+    return checked
+
+
 def add_document(
     referral: Referral, entry: ChecklistEntry, name: str, data: bytes, now: datetime, limits: Limits
 ) -> Document:
     """Check an upload (FileRefused, LimitReached) and keep it for a checklist entry."""
-    checked = inspect(name, data, limits.file_bytes, limits.image_pixels)
-    _check_room(referral, checked.size, limits)
+    checked = _checked(referral, name, data, limits)
     if entry.item is not None:
         purpose = DocumentPurpose.CHECKLIST
     else:
@@ -70,8 +95,7 @@ def add_document(
 
 def replace_document(document: Document, name: str, data: bytes, now: datetime, limits: Limits):
     """Put a new file in place of one the person sent; the old file goes on commit."""
-    checked = inspect(name, data, limits.file_bytes, limits.image_pixels)
-    _check_room(document.referral, checked.size, limits, replacing=document)
+    checked = _checked(document.referral, name, data, limits, replacing=document)
     storage.remove_after_commit(document.stored_name)
     _store(document, checked, now)
     db.session.flush()

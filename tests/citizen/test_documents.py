@@ -124,7 +124,8 @@ REFUSED = [
 ]
 
 
-def test_each_refused_file_says_why_and_what_to_do(client, held):
+def test_each_refused_file_says_why_and_what_to_do(app, client, held):
+    app.config["DOCUMENT_UPLOADS_PER_MINUTE"] = 100
     for name, data, message in REFUSED:
         response = upload(client, name, data, status=200)
         page = page_of(response, 200)
