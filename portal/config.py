@@ -9,6 +9,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from portal.malware import scan_turned_off
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS = {
@@ -74,6 +76,13 @@ DEFAULTS = {
     # Uploads (sent or replaced files) per booking per minute; then a 429 page.
     "DOCUMENT_UPLOADS_PER_MINUTE": 10,
     "DOCUMENT_RETENTION_DAYS": 30,
+    # Malware scanning of uploads by ClamAV's clamd: a unix socket, or host and port.
+    # Production refuses to start without one unless MALWARE_SCAN is "off".
+    "CLAMD_SOCKET": None,
+    "CLAMD_HOST": None,
+    "CLAMD_PORT": 3310,
+    "CLAMD_TIMEOUT_SECONDS": 30,
+    "MALWARE_SCAN": None,
     # Device check: network test requests per minute per booking, and bytes per transfer.
     "DEVICE_CHECK_REQUESTS_PER_MINUTE": 30,
     "DEVICE_CHECK_MAX_TRANSFER_BYTES": 2 * 1024 * 1024,
@@ -195,6 +204,11 @@ def _check_production_services(app):
         ]
     if not config["MAIL_SERVER"]:
         missing.append("PORTAL_MAIL_SERVER")
+    if not scan_turned_off(config) and not (config["CLAMD_SOCKET"] or config["CLAMD_HOST"]):
+        missing.append(
+            "PORTAL_CLAMD_SOCKET or PORTAL_CLAMD_HOST (a malware scanner; "
+            "PORTAL_MALWARE_SCAN=off runs without one)"
+        )
     if missing:
         raise ConfigurationError(f"Production needs these settings: {', '.join(missing)}.")
     if not str(config["PUBLIC_URL"]).startswith("https://"):

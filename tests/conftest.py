@@ -140,3 +140,15 @@ def app(database_url, tmp_path, clock, app_settings):
 @pytest.fixture
 def client(app):
     return PageClient(app.test_client())
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory):
+    """A real clamd on loopback (unix socket and TCP), started once for the session."""
+    from tests import clamd as clamav
+
+    if not clamav.available():
+        pytest.skip(clamav.SKIP_REASON)
+    daemon = clamav.start(tmp_path_factory.mktemp("clamd"))
+    yield daemon
+    clamav.stop(daemon)

@@ -9,6 +9,7 @@ PRODUCTION_SERVICES = {
     "PORTAL_GRAPH_CLIENT_SECRET": "secret",
     "PORTAL_MAIL_SERVER": "smtp.example.pt",
     "PORTAL_PUBLIC_URL": "https://atendimento.example.pt",
+    "PORTAL_CLAMD_SOCKET": "/run/clamav/clamd.ctl",
 }
 
 
@@ -107,6 +108,7 @@ def test_production_uses_the_local_placeholder_only_when_told(monkeypatch, tmp_p
         "MEETING_PROVIDER": "local",
         "MAIL_SERVER": "smtp.example.pt",
         "PUBLIC_URL": "https://demo.example.pt",
+        "MALWARE_SCAN": "off",
     }
     assert create_app(settings).config["MEETING_PROVIDER"] == "local"
 
@@ -124,3 +126,39 @@ def test_an_unknown_meeting_provider_is_refused(tmp_path):
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
             }
         )
+
+
+def test_production_refuses_to_start_without_a_malware_scanner(
+    monkeypatch, tmp_path, production_services
+):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("PORTAL_CLAMD_SOCKET")
+    with pytest.raises(ConfigurationError, match="PORTAL_CLAMD_SOCKET or PORTAL_CLAMD_HOST"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+    monkeypatch.setenv("PORTAL_CLAMD_HOST", "clamav.internal")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert app.extensions["malware_scanner"].address == "clamav.internal:3310"
+
+
+def test_production_runs_without_a_scanner_only_when_told(
+    monkeypatch, tmp_path, production_services, caplog
+):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("PORTAL_CLAMD_SOCKET")
+    monkeypatch.setenv("PORTAL_MALWARE_SCAN", "off")
+    with caplog.at_level("WARNING"):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert app.extensions["malware_scanner"] is None
+    assert "Malware scanning of uploads is turned off (PORTAL_MALWARE_SCAN=off)" in caplog.text
+
+
+def test_development_runs_without_a_scanner_and_says_so(caplog):
+    settings = {
+        "ENVIRONMENT": "development",
+        "SECRET_KEY": "k" * 48,
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    }
+    with caplog.at_level("WARNING"):
+        create_app(settings)
+    assert "not configured (DEVELOPMENT ONLY" in caplog.text

@@ -13,10 +13,13 @@ class AuditAction(enum.StrEnum):
     VIEWED = "viewed"
     DOWNLOADED = "downloaded"
     CHANGED = "changed"
+    # Something the portal turned away, such as an upload carrying malware.
+    REFUSED = "refused"
 
 
 class AuditEvent(db.Model):
-    """One access to personal data by a member of staff (or an integration client)."""
+    """One access to personal data by a member of staff (or an integration client), or
+    (with neither) an event the portal itself recorded, such as a refused upload."""
 
     __tablename__ = "audit_events"
 

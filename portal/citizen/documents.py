@@ -3,6 +3,8 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal.audit.log import record
+from portal.audit.models import AuditAction
 from portal.citizen import bp
 from portal.citizen.document_messages import limit_message, megabytes, refusal_message
 from portal.citizen.forms import ConfirmForm
@@ -11,7 +13,7 @@ from portal.citizen.preparation_forms import ReplaceForm, UploadForm
 from portal.clock import now
 from portal.documents import operations, storage
 from portal.documents.checklist import checklist, find_entry
-from portal.documents.inspection import FileRefused, clean_name
+from portal.documents.inspection import FileRefused, Refusal, clean_name
 from portal.documents.models import Document
 from portal.extensions import db
 from portal.i18n import current_language
@@ -37,6 +39,24 @@ def _uploads_allowed(referral) -> None:
         abort(429)
 
 
+def _scanner():
+    return current_app.extensions["malware_scanner"]
+
+
+def _refused(referral, form, upload, refused: FileRefused, limits) -> None:
+    """Tell the person why; a detection is also written to the audit log."""
+    name = clean_name(upload.filename)
+    if refused.reason == Refusal.MALWARE:
+        record(
+            now(),
+            AuditAction.REFUSED,
+            "referral",
+            referral.id,
+            f"upload refused, malware found: {refused.detail} (file “{name}”)",
+        )
+    form.file.errors.append(refusal_message(refused.reason, name, limits))
+
+
 def _read(upload, limits) -> bytes:
     # One byte more than allowed is enough to know the file is too large.
     return upload.stream.read(limits.file_bytes + 1)
@@ -55,12 +75,10 @@ def _save_upload(referral, form, limits):
     upload = form.file.data
     try:
         document = operations.add_document(
-            referral, entry, upload.filename or "", _read(upload, limits), now(), limits
+            referral, entry, upload.filename or "", _read(upload, limits), now(), limits, _scanner()
         )
     except FileRefused as refused:
-        form.file.errors.append(
-            refusal_message(refused.reason, clean_name(upload.filename), limits)
-        )
+        _refused(referral, form, upload, refused, limits)
     except operations.LimitReached as reached:
         form.file.errors.append(limit_message(reached.which, limits))
     else:
@@ -109,11 +127,10 @@ def replace_document(referral, booking, document_id):
         upload = form.file.data
         try:
             operations.replace_document(
-                document, upload.filename or "", _read(upload, limits), now(), limits
+                document, upload.filename or "", _read(upload, limits), now(), limits, _scanner()
             )
         except FileRefused as refused:
-            name = clean_name(upload.filename)
-            form.file.errors.append(refusal_message(refused.reason, name, limits))
+            _refused(referral, form, upload, refused, limits)
         except operations.LimitReached as reached:
             form.file.errors.append(limit_message(reached.which, limits))
         else:

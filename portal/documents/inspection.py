@@ -12,6 +12,7 @@ documents carry.
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from portal.documents.images import reencode_image
@@ -53,8 +54,14 @@ def inspect(
     max_bytes: int,
     max_pixels: int,
     max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+    scan: Callable[[bytes], None] | None = None,
 ) -> CheckedFile:
-    """Check one upload; raise FileRefused with the reason, or return what to store."""
+    """Check one upload; raise FileRefused with the reason, or return what to store.
+
+    Cheap checks first (size, name, magic bytes); then ``scan`` (the malware scanner,
+    which raises FileRefused) sees the bytes as sent, before any parser or decoder
+    does; then the PDF policy or the image decoding.
+    """
     if not data:
         raise FileRefused(Refusal.EMPTY)
     if len(data) > max_bytes:
@@ -70,6 +77,8 @@ def inspect(
         raise FileRefused(Refusal.TYPE)
     if actual != claimed:
         raise FileRefused(Refusal.MISMATCH)
+    if scan is not None:
+        scan(data)
     if actual == PDF:
         check_pdf(data)
         return CheckedFile(data, PDF, display_name)

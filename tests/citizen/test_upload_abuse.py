@@ -2,13 +2,17 @@
 
 import io
 
-from tests.citizen.test_documents import documents_of, held, page_of, upload  # noqa: F401
+from tests.citizen import test_documents
+from tests.citizen.test_documents import documents_of, page_of, upload
 from tests.documents import samples
 
 FULL = "You have already sent 2 files, the most we accept."
 
+# The documents step's fixture: signed in, a time held, on /documentos.
+held = test_documents.held
 
-def test_a_full_booking_refuses_before_looking_inside_the_file(app, client, held):  # noqa: F811
+
+def test_a_full_booking_refuses_before_looking_inside_the_file(app, client, held):
     app.config["DOCUMENT_MAX_FILES"] = 2
     upload(client, "a.png", samples.png())
     upload(client, "b.png", samples.png())
@@ -24,14 +28,14 @@ def test_a_full_booking_refuses_before_looking_inside_the_file(app, client, held
     assert len(documents_of(held.referral)) == 2
 
 
-def test_the_total_size_is_checked_before_the_content(app, client, held):  # noqa: F811
+def test_the_total_size_is_checked_before_the_content(app, client, held):
     app.config["DOCUMENT_MAX_TOTAL_BYTES"] = 100
     page = page_of(upload(client, "script.pdf", samples.pdf_with_javascript(), status=200), 200)
     (error,) = page.errors()
     assert "Together your files would exceed" in error, "not: contains scripts"
 
 
-def test_uploads_are_paced_per_booking(app, client, clock, held):  # noqa: F811
+def test_uploads_are_paced_per_booking(app, client, clock, held):
     app.config["DOCUMENT_UPLOADS_PER_MINUTE"] = 3
     for n in range(3):
         upload(client, f"{n}.png", samples.png())

@@ -146,13 +146,18 @@ def jpeg(size=(40, 30), mode="RGB", comment: bytes | None = None) -> bytes:
     return output.getvalue()
 
 
-def padded_pdf(size: int) -> bytes:
-    """A valid one-page PDF of about ``size`` bytes (a long, blank content stream)."""
+def pdf_with_content(content: bytes) -> bytes:
+    """A valid one-page PDF whose page content stream holds ``content`` as written."""
     from pypdf.generic import StreamObject
 
     def build(writer):
         stream = StreamObject()
-        stream.set_data(b"%" + b" " * max(0, size - 700) + b"\n")
+        stream.set_data(content)
         writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
 
     return _pdf(build)
+
+
+def padded_pdf(size: int) -> bytes:
+    """A valid one-page PDF of about ``size`` bytes (a long, blank content stream)."""
+    return pdf_with_content(b"%" + b" " * max(0, size - 700) + b"\n")
