@@ -1,14 +1,16 @@
 """Citizen journey: sign in → choose a time → review → confirm; then manage."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from portal.booking import operations
+from portal.booking.models import Booking, BookingStatus
 from portal.citizen import bp, sign_in
 from portal.citizen.forms import ChooseSlotForm, ConfirmForm, RepresentativeForm, SignInForm
 from portal.citizen.journey import (
     after_hold,
     confirmed_booking,
+    end_case_sessions,
     held_booking,
     missing_step,
     next_step,
@@ -29,6 +31,8 @@ from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
 
 bp.context_processor(session_timeout)
+# After cancelling, the session is over; this one-off key shows the confirmation once.
+CANCELLED_KEY = "cancelled_booking"
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -222,17 +226,21 @@ def cancel(referral):
                 "error",
             )
             return redirect(url_for("citizen.my_booking"))
+        # The code is used up: nothing more can be done with this session, or a copy of it.
+        end_case_sessions(referral)
+        session[CANCELLED_KEY] = booking.id
         return redirect(url_for("citizen.cancelled"))
     return render_template("citizen/cancel.html", booking=booking, form=form)
 
 
 @bp.route("/a-minha-marcacao/cancelada")
-@referral_required
-def cancelled(referral):
-    booking = referral.latest_booking
-    if booking is None or booking.status != "cancelled":
-        abort(404)
-    return render_template("citizen/cancelled.html", referral=referral, booking=booking)
+def cancelled():
+    """Shown once, right after cancelling (the session has ended by then)."""
+    booking_id = session.pop(CANCELLED_KEY, None)
+    booking = db.session.get(Booking, booking_id) if isinstance(booking_id, int) else None
+    if booking is None or booking.status != BookingStatus.CANCELLED:
+        return redirect(url_for("citizen.landing"))
+    return render_template("citizen/cancelled.html", referral=booking.referral, booking=booking)
 
 
 @bp.route("/sessao/prolongar", methods=["POST"])
