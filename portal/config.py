@@ -5,13 +5,19 @@
 ``PORTAL_HOLD_MINUTES=20`` is an int). docs/settings.md lists every key.
 """
 
+import math
 import secrets
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 from portal.malware import scan_turned_off
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE.parent
+MIN_SECRET_BITS = 128
+MIN_HSTS_SECONDS = 365 * 24 * 3600
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 DEFAULTS = {
     # "production" or "development"; production is the default so that a
@@ -52,6 +58,8 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
+    # Production sends Strict-Transport-Security with this max-age (at least a year).
+    "HSTS_SECONDS": 31_536_000,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Staff passwords: werkzeug's scrypt (N=2¹⁵, r=8, p=1); ~0.25 s per check on purpose.
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
@@ -63,6 +71,8 @@ DEFAULTS = {
     "ENTRA_CLIENT_SECRET": None,
     # Lifetime of access tokens issued to integration clients (seconds).
     "API_TOKEN_SECONDS": 3600,
+    # Token requests per minute, per client id and per address (then 429).
+    "API_TOKEN_REQUESTS_PER_MINUTE": 10,
     # Documents: stored outside the web root (None: instance/documents).
     "DOCUMENTS_DIRECTORY": None,
     "DOCUMENT_MAX_FILE_BYTES": 10 * 1024 * 1024,
@@ -86,6 +96,8 @@ DEFAULTS = {
     # Device check: network test requests per minute per booking, and bytes per transfer.
     "DEVICE_CHECK_REQUESTS_PER_MINUTE": 30,
     "DEVICE_CHECK_MAX_TRANSFER_BYTES": 2 * 1024 * 1024,
+    # Device-check results (or declarations) a booking may save per minute.
+    "DEVICE_CHECK_RESULTS_PER_MINUTE": 5,
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
     # Absolute address of the portal, for links in e-mails, PDFs and calendar invites
@@ -159,6 +171,7 @@ def load_config(app, overrides=None):
     _choose_meeting_provider(app)
     if app.config["ENVIRONMENT"] == "production":
         _check_production_services(app)
+        _check_production_safety(app)
 
 
 def _ensure_secret_key(app, development):
@@ -168,7 +181,7 @@ def _ensure_secret_key(app, development):
     if not development:
         raise ConfigurationError(
             "PORTAL_SECRET_KEY must be set to a random value of at least 32 characters "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            f"(for example: {GENERATE_SECRET})."
         )
     # Development only: generate once and keep it in instance/ so sessions survive restarts.
     path = Path(app.instance_path) / "secret_key"
@@ -213,3 +226,49 @@ def _check_production_services(app):
         raise ConfigurationError(f"Production needs these settings: {', '.join(missing)}.")
     if not str(config["PUBLIC_URL"]).startswith("https://"):
         raise ConfigurationError("PORTAL_PUBLIC_URL must be the portal's https:// address.")
+
+
+def estimated_entropy_bits(text: str) -> float:
+    """Bits of entropy in ``text``, estimated from how often each character occurs.
+
+    Length × Shannon entropy of the character frequencies: a repeated character
+    ("aaaa…") has none, a short alphabet little; 48 random bytes in URL-safe
+    base64 (64 characters) come out at about 350 bits.
+    """
+    counts = Counter(text)
+    return -sum(n * math.log2(n / len(text)) for n in counts.values()) if text else 0.0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _check_production_safety(app):
+    """Refuse settings that would run production unsafely, each with what to do instead."""
+    config = app.config
+    problems = []
+    bits = estimated_entropy_bits(config["SECRET_KEY"])
+    if bits < MIN_SECRET_BITS:
+        problems.append(
+            f"PORTAL_SECRET_KEY is guessable (about {bits:.0f} bits of entropy; at least "
+            f"{MIN_SECRET_BITS} needed): generate one with {GENERATE_SECRET}."
+        )
+    if not config["SESSION_COOKIE_SECURE"]:
+        problems.append("PORTAL_SESSION_COOKIE_SECURE must stay true: cookies only over https.")
+    if config["MAIL_PASSWORD"] and not (config["MAIL_USE_TLS"] or config["MAIL_USE_SSL"]):
+        problems.append(
+            "PORTAL_MAIL_PASSWORD would cross the network in clear: set PORTAL_MAIL_USE_TLS=true "
+            "(STARTTLS, port 587) or PORTAL_MAIL_USE_SSL=true (port 465)."
+        )
+    documents = Path(config["DOCUMENTS_DIRECTORY"] or Path(app.instance_path) / "documents")
+    documents = documents.resolve()
+    static = Path(app.static_folder).resolve() if app.static_folder else None
+    if _inside(documents, PACKAGE) or (static and _inside(documents, static)):
+        problems.append(
+            "PORTAL_DOCUMENTS_DIRECTORY must be outside the portal's package and its static/ "
+            f"folder (now {documents})."
+        )
+    if int(config["HSTS_SECONDS"]) < MIN_HSTS_SECONDS:
+        problems.append(f"PORTAL_HSTS_SECONDS must be at least {MIN_HSTS_SECONDS} (a year).")
+    if problems:
+        raise ConfigurationError("Production settings are unsafe:\n- " + "\n- ".join(problems))
