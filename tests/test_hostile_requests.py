@@ -107,3 +107,44 @@ def test_an_over_long_header_is_a_400(app, client):
     page.check_invariants()
     assert page.h1 == BAD_REQUEST_PT
     assert client.client.get("/", headers={"X-Anything": "a" * 2_000}).status_code == 200
+
+
+# What the property test (tests/test_no_server_errors.py) found, kept as plain cases.
+
+
+def test_a_date_far_in_the_future_is_not_a_valid_date(app, client, world):
+    desk_account = create_account("desk", desk=world.desks[0])
+    db.session.commit()
+    staff_sign_in(client, desk_account)
+    url = f"/staff/desks/{world.desks[0].id}/closures/new"
+    page = client.submit(
+        url, {"starts_on": "9999-12-31", "ends_on": "9999-12-31", "reason": "x"}, status=200
+    )
+    assert page.errors() == ["Not a valid date value.", "Not a valid date value."]
+
+    manager = create_account("manager")
+    db.session.commit()
+    staff_sign_in(client, manager)
+    assert client.get("/staff/evaluation?from=9999-12-31&to=0001-01-01").status == 200
+
+
+def test_the_api_refuses_an_in_person_date_out_of_this_century(app, world):
+    api_client, secret = create_client("Linha")
+    db.session.commit()
+    http = app.test_client()
+    access = get_token(http, (api_client.client_id, secret)).get_json()["access_token"]
+    body = {**payload(world), "in_person_date": "9999-12-31"}
+    response = http.post("/api/v1/referrals", json=body, headers=bearer(access))
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"in_person_date": "Use a date such as 2026-12-14."}
+
+
+def test_a_subject_posted_without_its_checklist_keeps_it(app, client, world):
+    staff_sign_in(client, create_account("manager"))
+    subject = world.subject
+    url = f"/staff/subjects/{subject.id}"
+    values = {"code": subject.code, "name_pt": "Assunto", "name_en": "Subject"}
+    values.update(audience="both", session_minutes="30", active="y")
+    assert client.submit(url, values).endswith("/staff/subjects")
+    db.session.expire_all()
+    assert [i.label_en for i in subject.checklist] == ["Identity document"]
