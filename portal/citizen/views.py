@@ -31,8 +31,10 @@ from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
 
 bp.context_processor(session_timeout)
-# After cancelling, the session is over; this one-off key shows the confirmation once.
+# After cancelling, the session is over; this key (booking id, until when) shows the
+# confirmation a few minutes longer (a reload, the other language), and nothing else.
 CANCELLED_KEY = "cancelled_booking"
+CANCELLED_PAGE_SECONDS = 600
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -228,17 +230,18 @@ def cancel(referral):
             return redirect(url_for("citizen.my_booking"))
         # The code is used up: nothing more can be done with this session, or a copy of it.
         end_case_sessions(referral)
-        session[CANCELLED_KEY] = booking.id
+        session[CANCELLED_KEY] = [booking.id, now().timestamp() + CANCELLED_PAGE_SECONDS]
         return redirect(url_for("citizen.cancelled"))
     return render_template("citizen/cancel.html", booking=booking, form=form)
 
 
 @bp.route("/a-minha-marcacao/cancelada")
 def cancelled():
-    """Shown once, right after cancelling (the session has ended by then)."""
-    booking_id = session.pop(CANCELLED_KEY, None)
-    booking = db.session.get(Booking, booking_id) if isinstance(booking_id, int) else None
+    """Shown right after cancelling, for a few minutes (the session has ended by then)."""
+    booking_id, until = session.get(CANCELLED_KEY) or (None, 0)
+    booking = db.session.get(Booking, booking_id) if now().timestamp() < until else None
     if booking is None or booking.status != BookingStatus.CANCELLED:
+        session.pop(CANCELLED_KEY, None)
         return redirect(url_for("citizen.landing"))
     return render_template("citizen/cancelled.html", referral=booking.referral, booking=booking)
 

@@ -87,7 +87,7 @@ def test_the_cookie_holds_a_token_and_the_database_only_its_digest(app, client, 
     assert row.referral_id == world.referral.id and row.started_at == clock.now
 
 
-def test_cancelling_ends_the_session_and_shows_the_confirmation_once(app, client, clock):
+def test_cancelling_ends_the_session_and_shows_the_confirmation_a_while(app, client, clock):
     world = create_world(clock.now)
     book_first_time(client, world.referral, english=True)
     copied = copy_cookie(client)
@@ -95,8 +95,10 @@ def test_cancelling_ends_the_session_and_shows_the_confirmation_once(app, client
     assert client.submit("/a-minha-marcacao/cancelar") == "/a-minha-marcacao/cancelada"
     assert client.get("/a-minha-marcacao/cancelada").h1 == "Booking cancelled"
     assert sessions_of(world.referral) == 0
-    assert path(client.get_redirect("/a-minha-marcacao/cancelada")) == "/", "shown once"
-    assert path(client.get_redirect("/a-minha-marcacao")) == "/"
+    assert path(client.get_redirect("/a-minha-marcacao")) == "/", "nothing else opens"
+    assert client.get("/a-minha-marcacao/cancelada?lang=pt").h1 == "Marcação cancelada"
+    clock.advance(minutes=11)
+    assert path(client.get_redirect("/a-minha-marcacao/cancelada")) == "/"
 
     with_cookie(client, copied)
     assert path(client.get_redirect("/a-minha-marcacao")) == "/"
