@@ -7,7 +7,9 @@ token, so the view and its validation really run. The JSON endpoints (the integr
 API, the token endpoint, the device check's results) get the same treatment.
 
 A new page listed in PAGES brings its forms in by itself. ``PORTAL_TEST_FUZZ_EXAMPLES``
-(default 12) sets the fillings per form: raise it for a longer hunt.
+(default 10) sets the fillings per form: raise it for a longer hunt. These tests run
+on one database, PostgreSQL when it is configured (it refuses what SQLite lets through,
+such as NUL in text), to keep the suite quick.
 """
 
 import io
@@ -25,9 +27,10 @@ from hypothesis import strategies as st
 from portal.extensions import db
 from portal.integrations.operations import create_client
 from tests.citizen.test_device_check import GOOD
+from tests.conftest import POSTGRESQL_URL
 from tests.visits import PAGES, ClientVisitor, create_site
 
-EXAMPLES = int(os.environ.get("PORTAL_TEST_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("PORTAL_TEST_FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -156,6 +159,11 @@ def fuzz_form(client, form: Form) -> None:
         assert response.status_code < 500, (form.method, form.action, values)
 
     fill_in()
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    return POSTGRESQL_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
 @pytest.fixture
