@@ -20,6 +20,7 @@ more peak memory; uploads to a full booking refused in ≤ 200 ms.
 
 import argparse
 import io
+import logging
 import multiprocessing
 import resource
 import statistics
@@ -87,6 +88,7 @@ def _post(client, token, item, name, data):
 
 def measure_upload(kind: str, kept_files: int, queue) -> None:
     """In a child process: one upload; reports (seconds, peak MiB growth, status)."""
+    logging.getLogger("portal").setLevel(logging.ERROR)  # no scanner here, and it says so
     name, data = _sample(kind)
     with tempfile.TemporaryDirectory() as folder:
         client, token, item = _held_booking_client(Path(folder), kept_files)
