@@ -9,6 +9,7 @@ def register_commands(app) -> None:
     from portal.integrations.cli import api_client_cli
     from portal.meetings.cli import meetings_cli
     from portal.outbox.cli import outbox_cli
+    from portal.privacy.cli import purge_personal_data
     from portal.referrals.cli import referral_cli
     from portal.scheduling.cli import slots_cli
 
@@ -21,3 +22,4 @@ def register_commands(app) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(api_client_cli)
     app.cli.add_command(purge_documents)
+    app.cli.add_command(purge_personal_data)

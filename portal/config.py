@@ -101,8 +101,9 @@ DEFAULTS = {
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
     # Absolute address of the portal, for links in e-mails, PDFs and calendar invites
-    # (sent from the worker, outside any request). Production requires https.
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # (sent from the worker, outside any request). Production requires https. Unset
+    # outside production: the address `flask run` serves on (portal.links).
+    "PUBLIC_URL": None,
     # Teams meetings: "graph" (Microsoft Graph) or "local" (a development placeholder page).
     # None: "local" in development and testing, "graph" in production.
     "MEETING_PROVIDER": None,
@@ -139,7 +140,20 @@ DEFAULTS = {
     "REMINDER_HOURS": 24,
     # Where people write about the site's accessibility (shown in the accessibility statement).
     "ACCESSIBILITY_EMAIL": "acessibilidade@seg-social.pt",
+    # The privacy notice (/privacidade): the data protection officer's address. None: the
+    # notice sends people to the contacts in seg-social.pt's privacy policy instead.
+    "DATA_PROTECTION_OFFICER_EMAIL": None,
+    # Storage limitation (`flask purge-personal-data`, run daily): a case's NISS, NIPC,
+    # e-mail, names, phone and notes are pseudonymised this many days after its session
+    # (never booked: the code's expiry; cancelled: the cancellation); audit-log entries
+    # are deleted after AUDIT_LOG_RETENTION_DAYS.
+    "PERSONAL_DATA_RETENTION_DAYS": 365,
+    "AUDIT_LOG_RETENTION_DAYS": 730,
+    # An official logo (SVG or PNG) the organisation supplies, shown in the header instead
+    # of the text lockup. None: text only (the portal ships no official emblem).
+    "BRAND_LOGO_FILE": None,
 }
+BRAND_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 MEETING_PROVIDERS = ("graph", "local")
 
@@ -169,6 +183,7 @@ def load_config(app, overrides=None):
         )
     _ensure_secret_key(app, development)
     _choose_meeting_provider(app)
+    _check_brand_logo(app)
     if app.config["ENVIRONMENT"] == "production":
         _check_production_services(app)
         _check_production_safety(app)
@@ -190,6 +205,17 @@ def _ensure_secret_key(app, development):
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _check_brand_logo(app):
+    logo = app.config["BRAND_LOGO_FILE"]
+    if not logo:
+        return
+    path = Path(logo)
+    if path.suffix.lower() not in BRAND_LOGO_TYPES or not path.is_file():
+        raise ConfigurationError(
+            f"PORTAL_BRAND_LOGO_FILE must name an existing .svg or .png file, not {logo!r}."
+        )
 
 
 def _choose_meeting_provider(app):
@@ -224,7 +250,7 @@ def _check_production_services(app):
         )
     if missing:
         raise ConfigurationError(f"Production needs these settings: {', '.join(missing)}.")
-    if not str(config["PUBLIC_URL"]).startswith("https://"):
+    if not str(config["PUBLIC_URL"] or "").startswith("https://"):
         raise ConfigurationError("PORTAL_PUBLIC_URL must be the portal's https:// address.")
 
 

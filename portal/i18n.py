@@ -17,6 +17,8 @@ from portal.scheduling.calendar import to_lisbon
 # What ?lang= accepts → catalog locale.
 LANGUAGE_PARAMETERS = {"pt": "pt_PT", "pt_PT": "pt_PT", "pt-PT": "pt_PT", "en": "en"}
 SWITCH_TO = {"pt_PT": ("en", "English"), "en": ("pt", "Português")}
+# How long the language cookie remembers a choice (the privacy notice says so).
+LANGUAGE_COOKIE_DAYS = 365
 
 
 def select_locale() -> str:
@@ -38,7 +40,7 @@ def remember_language(response):
         response.set_cookie(
             current_app.config["LANGUAGE_COOKIE"],
             chosen,
-            max_age=365 * 24 * 3600,
+            max_age=LANGUAGE_COOKIE_DAYS * 24 * 3600,
             secure=current_app.config["SESSION_COOKIE_SECURE"],
             httponly=True,
             samesite="Lax",
@@ -61,27 +63,48 @@ def html_lang(language: str | None = None) -> str:
     return (language or current_language()).replace("_", "-")
 
 
+# English follows British conventions (en-GB): "Thursday 3 December 2026", 24-hour
+# times. The catalog stays "en"; only dates and times are formatted as en_GB.
+FORMATTING_LOCALES = {"en": "en_GB"}
+# GOV.UK style: no comma after the weekday (CLDR's en_GB "full" has one).
+FULL_DATE_PATTERNS = {"en": "EEEE d MMMM y"}
+
+
+def _formatting(language: str | None) -> tuple[str, Locale]:
+    language = language or current_language()
+    return language, Locale.parse(FORMATTING_LOCALES.get(language, language))
+
+
+def _full_date(day, language: str | None) -> str:
+    language, locale = _formatting(language)
+    return format_date(day, FULL_DATE_PATTERNS.get(language, "full"), locale=locale)
+
+
 def long_date(moment: datetime, language: str | None = None) -> str:
-    """'segunda-feira, 7 de dezembro de 2026' in Lisbon."""
-    locale = Locale.parse(language or current_language())
-    return format_date(to_lisbon(moment).date(), format="full", locale=locale)
+    """'segunda-feira, 7 de dezembro de 2026' / 'Monday 7 December 2026', in Lisbon."""
+    return _full_date(to_lisbon(moment).date(), language)
 
 
 def day_heading(day, language: str | None = None) -> str:
-    locale = Locale.parse(language or current_language())
-    return format_date(day, format="full", locale=locale)
+    return _full_date(day, language)
+
+
+def short_date(day, language: str | None = None) -> str:
+    """'7 de dezembro de 2026' / '7 December 2026' (no weekday)."""
+    _language, locale = _formatting(language)
+    return format_date(day, format="long", locale=locale)
 
 
 def clock_time(moment: datetime, language: str | None = None) -> str:
-    """'09:30' in Lisbon."""
-    locale = Locale.parse(language or current_language())
+    """'09:30' in Lisbon (24-hour in both languages)."""
+    _language, locale = _formatting(language)
     return format_time(to_lisbon(moment), format="HH:mm", locale=locale)
 
 
 def init_app(app) -> None:
     app.after_request(remember_language)
     app.jinja_env.filters.update(
-        long_date=long_date, clock_time=clock_time, day_heading=day_heading
+        long_date=long_date, clock_time=clock_time, day_heading=day_heading, short_date=short_date
     )
     app.context_processor(
         lambda: {

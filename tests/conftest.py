@@ -152,3 +152,20 @@ def clamd(tmp_path_factory):
     daemon = clamav.start(tmp_path_factory.mktemp("clamd"))
     yield daemon
     clamav.stop(daemon)
+
+
+@pytest.fixture(scope="session")
+def rendered_pages(tmp_path_factory):
+    """Every page of tests/visits.py, visited once per run on one site (tests/rendered.py)."""
+    from tests.rendered import RenderedPages
+    from tests.visits import create_site
+
+    folder = tmp_path_factory.mktemp("pages")
+    app = make_app(f"sqlite:///{folder / 'site.sqlite3'}", folder)
+    clock = Clock()
+    app.extensions["clock"] = clock
+    with app.app_context():
+        db.create_all()
+    yield RenderedPages(create_site(app, clock))
+    with app.app_context():
+        db.engine.dispose()

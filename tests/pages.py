@@ -2,9 +2,9 @@
 
 Every HTML page fetched must have: a ``lang`` on <html>, a non-empty <title>
 (saying "Erro:"/"Error:" first when the page shows an error summary), exactly one
-<h1>, unique ids, a skip link to #main, a footer link to the accessibility
-statement, and a CSRF token in each POST form. ``submit`` reads the CSRF token
-from the page that holds the form, like a browser.
+<h1>, unique ids, a skip link to #main, a meta description, footer links to the
+accessibility statement and the privacy notice, and a CSRF token in each POST form.
+``submit`` reads the CSRF token from the page that holds the form, like a browser.
 """
 
 from collections import Counter
@@ -61,6 +61,9 @@ class Page:
         assert self.soup.select_one('a.skip-link[href="#main"]'), "skip link missing"
         statement = self.soup.select_one('footer a[href="/acessibilidade"]')
         assert statement, "the footer links to the accessibility statement"
+        assert self.soup.select_one('footer a[href="/privacidade"]'), "… and the privacy notice"
+        description = self.soup.select_one('head meta[name="description"]')
+        assert description and description.get("content", "").strip(), "no meta description"
         if self.soup.select_one(".error-summary"):
             assert self.title.startswith(("Erro:", "Error:")), f"errors not in title: {self.title}"
         for form in self.soup.find_all("form"):

@@ -73,7 +73,12 @@ def create_staff_site(world, now) -> SimpleNamespace:
 
     company = _referral(world, now, audience=Audience.COMPANY, niss=COMPANY_NISS, nipc=COMPANY_NIPC)
     set_representative(
-        company, "Exemplo, Lda.", "Rui Costa", "accountant", "rui@example.pt", "912345678"
+        company,
+        "Construções Exemplo do Alentejo, Lda.",
+        "Rui Manuel Albuquerque Costa",
+        "accountant",
+        "rui@example.pt",
+        "912345678",
     )
     create_booking(company, _slot_at(north, FRIDAY_9))
     record(now, AuditAction.VIEWED, "booking", today.id, account=accounts["desk"])

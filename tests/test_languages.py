@@ -1,40 +1,28 @@
 """Each page speaks one language: no Portuguese on English pages, no English on Portuguese ones.
 
-Every page of tests/visits.py PAGES, through the test client, in both languages.
+Every page of tests/visits.py PAGES, through the test client, in both languages
+(visited once per run: tests/rendered.py).
 """
+
+from datetime import UTC, datetime
 
 import pytest
 
-from portal.extensions import db
+from portal.i18n import clock_time, long_date, short_date
 from tests.catalogs import foreign_phrases, page_text, phrases_of
-from tests.conftest import Clock, make_app
-from tests.visits import PAGES, ClientVisitor, create_site
+from tests.visits import PAGES
 
 LANGUAGES = ["pt_PT", "en"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("languages")
-    app = make_app(f"sqlite:///{folder / 'site.sqlite3'}", folder)
-    clock = Clock()
-    app.extensions["clock"] = clock
-    with app.app_context():
-        db.create_all()
-    yield create_site(app, clock)
-    with app.app_context():
-        db.engine.dispose()
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("visit", PAGES, ids=str)
-def test_page_shows_no_text_of_the_other_language(site, visit, language):
-    visitor = visit.steps(ClientVisitor(site, language, site.app.test_client()))
+def test_page_shows_no_text_of_the_other_language(rendered_pages, visit, language):
+    page = rendered_pages.get(visit, language)
 
-    assert visitor.status == visit.status
-    assert visitor.page.lang == language.replace("_", "-")
-    html = visitor.page.response.get_data(as_text=True)
-    assert not foreign_phrases(html, language), f"{visit} in {language}: other language shows"
+    assert page.status == visit.status
+    assert page.lang == language.replace("_", "-")
+    assert not foreign_phrases(page.html, language), f"{visit} in {language}: other language shows"
 
 
 def test_the_check_finds_a_half_translated_page():
@@ -62,3 +50,13 @@ def test_proper_names_do_not_count_as_portuguese():
     )
 
     assert foreign_phrases(page, "en") == []
+
+
+def test_english_dates_and_times_follow_british_conventions():
+    moment = datetime(2026, 12, 3, 15, 5, tzinfo=UTC)  # Lisbon is UTC in winter
+
+    assert long_date(moment, "en") == "Thursday 3 December 2026"
+    assert clock_time(moment, "en") == "15:05"
+    assert short_date(moment.date(), "en") == "3 December 2026"
+    assert long_date(moment, "pt_PT") == "quinta-feira, 3 de dezembro de 2026"
+    assert clock_time(moment, "pt_PT") == "15:05"

@@ -42,3 +42,55 @@ def test_downgrade_to_base_removes_everything(empty_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()  # and back up again
     assert differences() == []
+
+
+def test_audit_summaries_written_as_text_become_codes(empty_app):
+    """5c0e7a9d41b2 turns the English summaries of earlier entries into codes."""
+    from sqlalchemy import text
+
+    upgrade(revision="d5f42384eacc")
+    old = [
+        "2026-11-23 to 2026-11-29",
+        "outcome: no_show",
+        "booking 7",
+        "re-issued as 12",
+        "search: 11234567892",
+        "search: ",
+        "issued through the API",
+        "voided",
+        "",
+        "something else",
+    ]
+    with db.engine.begin() as connection:
+        for number, summary in enumerate(old, start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (id, at, action, object_type, summary) "
+                    "VALUES (:id, '2026-11-25 10:00:00+00', 'viewed', 'booking', :summary)"
+                ),
+                {"id": number, "summary": summary},
+            )
+    upgrade()
+
+    from portal.audit.models import AuditEvent
+
+    rows = db.session.execute(
+        db.select(AuditEvent.detail, AuditEvent.detail_values).order_by(AuditEvent.id)
+    ).all()
+    assert [tuple(row) for row in rows] == [
+        ("period", {"first": "2026-11-23", "last": "2026-11-29"}),
+        ("outcome", {"outcome": "no_show"}),
+        ("of-booking", {"booking": 7}),
+        ("reissued", {"replacement": 12}),
+        ("searched", {"query": "11234567892"}),
+        ("listed", {}),
+        ("issued-by-api", {}),
+        ("voided", {}),
+        ("", {}),
+        ("something else", {}),
+    ]
+    db.session.remove()
+    downgrade(revision="d5f42384eacc")
+    with db.engine.connect() as connection:
+        summaries = connection.execute(text("SELECT summary FROM audit_events ORDER BY id"))
+        assert [row[0] for row in summaries] == old

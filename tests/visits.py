@@ -2,7 +2,8 @@
 
 tests/browser/test_accessibility.py opens each page in Chromium, in Portuguese and
 in English, and runs axe-core on it; tests/test_languages.py opens each through the
-Flask test client and checks that no text of the other language shows. To cover a
+Flask test client and checks that no text of the other language shows, and
+tests/test_html_validity.py passes the same pages to the Nu Html Checker. To cover a
 new page, add a line to PAGES (and, if the way there is new, a step to Visitor).
 
 A visit starts with nobody signed in and the language chosen. Steps are written
@@ -71,12 +72,17 @@ STAFF_SIGN_IN = "/staff/sign-in"
 # A date when no time is published yet: closing the desk then cancels nobody's booking.
 CLOSED_DAY = "2027-03-01"
 _numbers = itertools.count(1)
+# Names as long as real ones, so tables and summaries are tried at their real width.
+LONG_SUBJECT_NAMES = {
+    "name_pt": "Contribuições de trabalhadores independentes",
+    "name_en": "Contributions of self-employed workers",
+}
 
 
 def create_site(app, clock) -> SimpleNamespace:
     """A subject with times at two desks, and one that no desk offers; staff and their data."""
     with app.app_context():
-        world = create_world(clock.now)
+        world = create_world(clock.now, subject_overrides=LONG_SUBJECT_NAMES)
         quiet = create_subject()
         staff = create_staff_site(world, clock.now)
         db.session.commit()
@@ -306,6 +312,8 @@ PAGES = [
     Visit("cancel?", lambda v: v.book().open(CANCEL)),
     Visit("cancelled", lambda v: v.cancel()),
     Visit("accessibility statement", lambda v: v.open("/acessibilidade")),
+    Visit("privacy notice", lambda v: v.open("/privacidade")),
+    Visit("contacts", lambda v: v.open("/contactos")),
     Visit("error: page not found", lambda v: v.open("/nao-existe"), 404),
     Visit("error: GET to a POST route", lambda v: v.open("/marcar/confirmar"), 405),
     Visit("error: form expired (CSRF)", lambda v: v.open("/").forget_session().wrong_pair(), 400),

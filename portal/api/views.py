@@ -69,7 +69,7 @@ def create_referral():
         AuditAction.CHANGED,
         "referral",
         referral.id,
-        "issued through the API",
+        "issued-by-api",
         client_name=current_token.client.name,
     )
     return jsonify(_as_json(referral, earliest)), 201

@@ -18,5 +18,7 @@ from portal.citizen import (  # noqa: E402,F401
     device_check,
     documents,
     preparation,
+    privacy,
+    site,
     views,
 )

@@ -11,9 +11,11 @@ ENTITY = "Instituto da Segurança Social, I.P."
 # The evaluation this statement reports. Re-run the browser suite
 # (tests/browser/test_accessibility.py), review the limitations in the template,
 # then update these three values together.
-STATEMENT_DATE = date(2026, 11, 29)
-EVALUATED_PAGES = 72
-AUTOMATIC_TOOL = "axe-core 4.12 (Deque Systems), Chromium, Playwright"
+STATEMENT_DATE = date(2026, 12, 2)
+EVALUATED_PAGES = 74
+AUTOMATIC_TOOL = (
+    "axe-core 4.12 (Deque Systems), Chromium, Playwright; Nu Html Checker 26.9.27 (W3C)"
+)
 
 
 @bp.route("/acessibilidade")

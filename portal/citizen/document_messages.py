@@ -1,6 +1,6 @@
 """What the person reads when a file is refused: the reason and what to do next."""
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -89,10 +89,12 @@ def refusal_message(reason: Refusal, name: str, limits) -> str:
 
 def limit_message(which: str, limits) -> str:
     if which == "files":
-        return _(
-            "You have already sent %(count)s files, the most we accept. Delete or replace a "
+        return ngettext(
+            "You have already sent %(num)d file, the most we accept. Delete or replace it if "
+            "you no longer need it, or bring the rest to the session.",
+            "You have already sent %(num)d files, the most we accept. Delete or replace a "
             "file you no longer need, or bring the rest to the session.",
-            count=limits.files,
+            limits.files,
         )
     return _(
         "Together your files would exceed %(size)s. Delete a file you no longer need, or send "

@@ -47,12 +47,9 @@ def _refused(referral, form, upload, refused: FileRefused, limits) -> None:
     """Tell the person why; a detection is also written to the audit log."""
     name = clean_name(upload.filename)
     if refused.reason == Refusal.MALWARE:
+        # The signature's name only: the file's name may be personal data.
         record(
-            now(),
-            AuditAction.REFUSED,
-            "referral",
-            referral.id,
-            f"upload refused, malware found: {refused.detail} (file “{name}”)",
+            now(), AuditAction.REFUSED, "referral", referral.id, "malware", signature=refused.detail
         )
     form.file.errors.append(refusal_message(refused.reason, name, limits))
 

@@ -63,9 +63,15 @@ class LocalProvider:
 
     name = "local"
 
-    def __init__(self, public_url: str, secret_key: str):
-        self.public_url = public_url.rstrip("/")
+    def __init__(self, public_url, secret_key: str):
+        # A string, or a function giving the portal's address when a meeting is made
+        # (in development it follows the port `flask run` serves on: portal.links).
+        self.public_url = public_url
         self.secret_key = secret_key.encode()
+
+    def _base_url(self) -> str:
+        url = self.public_url() if callable(self.public_url) else self.public_url
+        return url.rstrip("/")
 
     def token(self, external_id: str) -> str:
         digest = hmac.new(self.secret_key, f"meeting:{external_id}".encode(), hashlib.sha256)
@@ -75,7 +81,7 @@ class LocalProvider:
         token = self.token(request.external_id)
         return MeetingDetails(
             id=f"local-{token}",
-            join_url=f"{self.public_url}/dev/meeting/{token}",
+            join_url=f"{self._base_url()}/dev/meeting/{token}",
             join_meeting_id=str(int(token[:10], 16) % 10**12).zfill(12),
             passcode=token[10:16].upper(),
         )
@@ -97,6 +103,8 @@ def provider_for(app) -> MeetingProvider:
 
             provider = GraphProvider.from_config(config)
         else:
-            provider = LocalProvider(config["PUBLIC_URL"], config["SECRET_KEY"])
+            from portal.links import public_base_url
+
+            provider = LocalProvider(public_base_url, config["SECRET_KEY"])
         app.extensions["meeting_provider"] = provider
     return provider

@@ -7,13 +7,12 @@ cancellation is METHOD:CANCEL with STATUS:CANCELLED and the same UID.
 
 from datetime import date, datetime
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from portal.links import public_hostname
 from portal.notifications.facts import BookingFacts
 from portal.scheduling.calendar import LISBON
 
@@ -21,7 +20,7 @@ PRODID = "-//Seguranca Social//Atendimento por videoconferencia//PT"
 
 
 def invite_uid(booking_id: int) -> str:
-    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    domain = public_hostname()
     return f"booking-{booking_id}@{domain}"
 
 

@@ -10,12 +10,12 @@ mail clients see one message.
 import secrets
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from portal.extensions import db
+from portal.links import public_hostname
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
 REPLACEABLE = (MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.REMINDER)
@@ -23,7 +23,7 @@ REPLACEABLE = (MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.RE
 
 def enqueue(booking, kind: MessageKind, now: datetime, due_at: datetime | None = None):
     """Write a message about the booking's current version (same transaction)."""
-    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    domain = public_hostname()
     message = OutboxMessage(
         booking_id=booking.id,
         kind=kind,

@@ -42,11 +42,17 @@ class Referral(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     # Set on the new referral when a code is re-issued.
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
+    # When storage limitation removed what identified the person (portal.privacy).
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     subject = relationship("Subject")
     issued_by = relationship("Account")
     representative = relationship("Representative", back_populates="referral", uselist=False)
     bookings: Mapped[list[Booking]] = relationship(back_populates="referral", order_by="Booking.id")
+
+    @property
+    def is_pseudonymised(self) -> bool:
+        return self.pseudonymised_at is not None
 
     @property
     def is_company(self) -> bool:

@@ -38,9 +38,9 @@ def own_desk_booking(booking_id: int) -> Booking:
     return booking
 
 
-def audit(action, object_type: str, object_id: int | None = None, summary: str = "") -> None:
-    """Record that the signed-in member of staff touched personal data."""
+def audit(action, object_type: str, object_id: int | None = None, detail: str = "", **values):
+    """Record that the signed-in member of staff touched personal data (see audit.log)."""
     from portal.audit.log import record
     from portal.clock import now
 
-    record(now(), action, object_type, object_id, summary, account=current_user)
+    record(now(), action, object_type, object_id, detail, account=current_user, **values)

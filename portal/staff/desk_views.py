@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.accounts.models import Role
@@ -40,7 +41,7 @@ def agenda_page():
     first = today - timedelta(days=today.weekday()) if week else today
     last = first + timedelta(days=6) if week else today
     days = agenda(current_user.desk_id, first, last)
-    audit(AuditAction.VIEWED, "agenda", current_user.desk_id, f"{first} to {last}")
+    audit(AuditAction.VIEWED, "agenda", current_user.desk_id, "period", first=first, last=last)
     return render_template(
         "staff/agenda.html",
         days=days,
@@ -68,7 +69,7 @@ def booking(booking_id):
             )
         else:
             end_sessions_of(booking.referral)  # the booking's life is over
-            audit(AuditAction.CHANGED, "booking", booking.id, f"outcome: {form.outcome.data}")
+            audit(AuditAction.CHANGED, "booking", booking.id, "outcome", outcome=form.outcome.data)
             flash(_("The outcome was recorded."), "success")
             return redirect(url_for("staff.booking", booking_id=booking.id))
     audit(AuditAction.VIEWED, "booking", booking.id)
@@ -91,7 +92,7 @@ def booking_document(booking_id, document_id):
     document = db.session.get(Document, document_id)
     if document is None or document.referral_id != booking.referral_id or document.purged_at:
         abort(404)
-    audit(AuditAction.DOWNLOADED, "document", document.id, f"booking {booking.id}")
+    audit(AuditAction.DOWNLOADED, "document", document.id, "of-booking", booking=booking.id)
     return storage.attachment_response(document)
 
 
@@ -120,12 +121,14 @@ def new_closure(desk_id):
         except InvalidClosure as error:
             getattr(form, error.field).errors.append(CLOSURE_ERRORS[error.reason])
         else:
-            audit(AuditAction.CHANGED, "desk", desk.id, f"closure {result.closure.id}")
+            audit(AuditAction.CHANGED, "desk", desk.id, "closure", closure=result.closure.id)
             flash(
-                _(
-                    "The desk is closed on those days. %(count)s bookings were cancelled "
+                ngettext(
+                    "The desk is closed on those days. %(num)d booking was cancelled "
+                    "and the person can choose another time with the same code.",
+                    "The desk is closed on those days. %(num)d bookings were cancelled "
                     "and the people can choose another time with the same code.",
-                    count=len(result.released),
+                    len(result.released),
                 ),
                 "success",
             )

@@ -47,6 +47,7 @@ def staff_navigation(role) -> list:
 
 
 def init_app(app) -> None:
+    from portal.audit.labels import detail_label, object_label
     from portal.staff import session, sso
 
     session.init_app(app)
@@ -55,4 +56,6 @@ def init_app(app) -> None:
         staff_navigation=staff_navigation,
         role_label=role_label,
         audit_action_label=audit_action_label,
+        audit_object_label=object_label,
+        audit_detail_label=detail_label,
     )

@@ -105,7 +105,8 @@ def referral(referral_id):
 def referrals():
     form = SearchForm(request.args)
     found = recent_referrals(form.q.data)
-    audit(AuditAction.VIEWED, "referral-list", None, f"search: {form.q.data or ''}")
+    query = form.q.data or None
+    audit(AuditAction.VIEWED, "referral-list", None, "searched" if query else "listed", query=query)
     return render_template("staff/referrals.html", form=form, referrals=found, now=now())
 
 
@@ -139,7 +140,7 @@ def reissue(referral_id):
             flash(_("This code cannot be re-issued. Issue a new one instead."), "error")
             return redirect(url_for("staff.referral", referral_id=referral.id))
         end_sessions_of(referral)
-        audit(AuditAction.CHANGED, "referral", referral.id, f"re-issued as {replacement.id}")
+        audit(AuditAction.CHANGED, "referral", referral.id, "reissued", replacement=replacement.id)
         flash(_("A new code was issued and the old one withdrawn."), "success")
         return redirect(url_for("staff.referral", referral_id=replacement.id))
     return render_template("staff/void.html", referral=referral, form=form, reissue=True)

@@ -124,3 +124,29 @@ def test_before_a_session_ends_a_warning_offers_to_stay_signed_in(context, live_
     page.clock.run_for(2 * 60_000)
     assert "You were signed out" in dialog.inner_text()
     assert page.get_by_role("link", name="Go to the start page").is_visible()
+
+
+# Staff pages with tables: each table scrolls inside its own wrapper at 320 px, and
+# none is cut off at a desktop width.
+STAFF_TABLES = [v for v in PAGES if v.name.startswith("staff:") and v.status == 200]
+TABLE_FACTS = """() => [...document.querySelectorAll("main table")].map(table => {
+  const wrap = table.closest(".table-wrap");
+  return {
+    wrapped: !!wrap,
+    clipped: wrap ? wrap.scrollWidth - wrap.clientWidth : 0,
+    headers: [...table.querySelectorAll("thead th")].map(th => th.textContent.trim()),
+  };
+})"""
+
+
+@pytest.mark.parametrize("visit", STAFF_TABLES, ids=str)
+def test_staff_tables_reflow_and_are_not_cut_off(context, live_site, visit):
+    tab = context.new_page()  # 1280 × 720
+    visit.run(BrowserVisitor(live_site, "pt_PT", tab))
+    tables = tab.evaluate(TABLE_FACTS)
+
+    for table in tables:
+        assert table["wrapped"], f"table {table['headers']} scrolls the page at 320 px"
+        assert table["clipped"] <= 0, f"{table['headers']} cut off at 1280 px"
+    tab.set_viewport_size({"width": 320, "height": 640})
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 320

@@ -20,12 +20,12 @@ def test_the_link_appears_once_the_meeting_exists_and_the_pdf_downloads(app, cli
     sign_in(client, world.referral)
 
     page = client.get("/a-minha-marcacao")
-    assert "The link to the video session is being prepared" in page.main_text()
-    assert not page.soup.find("a", string="Join the video session")
+    assert "The link to the video call is being prepared" in page.main_text()
+    assert not page.soup.find("a", string="Join the video call")
 
     run_once()  # the local provider makes the placeholder meeting
     page = client.get("/a-minha-marcacao")
-    join = page.soup.find("a", string="Join the video session")
+    join = page.soup.find("a", string="Join the video call")
     assert join["href"] == booking.meeting.join_url
     assert "/dev/meeting/" in join["href"]
 

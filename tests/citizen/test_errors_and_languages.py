@@ -78,7 +78,7 @@ def test_language_choice_is_remembered(app, client):
 
     later = client.get("/")
     assert later.lang == "en"
-    assert later.h1 == "Book a video session with Segurança Social"
+    assert later.h1 == "Book a video appointment with Segurança Social"
 
     back = client.get("/?lang=pt")
     assert back.lang == "pt-PT"
@@ -133,7 +133,7 @@ def test_dates_follow_the_language(app, client, clock):
     ]
 
     assert "segunda-feira, 30 de novembro de 2026" in portuguese
-    assert "Monday, November 30, 2026" in english
+    assert "Monday 30 November 2026" in english
     assert not any("Monday" in day or "November" in day for day in portuguese)
     assert not any("feira" in day or "novembro" in day for day in english)
 

@@ -75,7 +75,7 @@ def test_landing_page_in_english(client):
     page = client.get("/?lang=en")
 
     assert page.lang == "en"
-    assert page.h1 == "Book a video session with Segurança Social"
+    assert page.h1 == "Book a video appointment with Segurança Social"
     assert page.soup.find("label", attrs={"for": "code"}).get_text(strip=True) == "Reference code"
 
 
@@ -211,7 +211,7 @@ def test_expired_code_is_explained_only_to_its_owner(app, client, clock):
 
     page = sign_in_page(client, world.referral.code, CITIZEN_NISS)
     assert page.h1 == "This code has expired"
-    assert "expired on Saturday, December 5, 2026" in page.main_text()
+    assert "expired on Saturday 5 December 2026" in page.main_text()
     assert "300 502 502" in page.main_text(), "tells who to call for a new code"
     assert urlparse(client.get_redirect("/marcar/horarios")).path == "/", "not signed in"
 

@@ -204,6 +204,6 @@ def test_the_audit_log_records_who_touched_personal_data(world, client):
 
     rows = [" ".join(tr.get_text(" ").split()) for tr in page.soup.select("tbody tr")]
     assert any(
-        accounts["desk"].email in row and "Viewed" in row and f"booking #{ids['booking']}" in row
+        accounts["desk"].email in row and "Viewed" in row and f"Booking no. {ids['booking']}" in row
         for row in rows
     ), rows

@@ -68,8 +68,8 @@ def test_the_week_shows_every_day_with_companies_named(world, client):
     page = client.get("/staff/agenda?view=week&lang=en")
 
     assert [h.get_text() for h in page.soup.select("main h2")] == [
-        "Wednesday, November 25, 2026",
-        "Friday, November 27, 2026",
+        "Wednesday 25 November 2026",
+        "Friday 27 November 2026",
     ]
     assert "Exemplo, Lda. — Rui Costa" in page.main_text()
     assert len(page.soup.select("tbody tr")) == 2
@@ -94,7 +94,7 @@ def test_recording_an_outcome_after_the_session(world, client, clock):
 
     early = client.submit(url, {"outcome": "attended"}, status=200)
     assert early.errors() == [
-        "This can be recorded only for a confirmed session whose time has come."
+        "This can be recorded only for a confirmed appointment whose time has come."
     ]
 
     clock.advance(hours=1, minutes=5)

@@ -145,7 +145,7 @@ def test_the_evaluation_page_draws_accessible_charts_with_the_same_figures(app, 
 
     svg = page.soup.select_one("svg#chart-desk, svg[aria-labelledby^=chart-desk]")
     assert svg["role"] == "img"
-    assert svg.find("title").get_text().startswith("Mean days from referral to session")
+    assert svg.find("title").get_text().startswith("Mean days from referral to appointment")
     assert "Balcão Norte: 1.0 days." in svg.find("desc").get_text()
     assert "1.0 days" in [t.get_text() for t in svg.find_all("text")]
     table = page.soup.find("table", attrs={"aria-labelledby": "waits-desk"})

@@ -36,7 +36,7 @@ def test_issue_in_the_console_book_as_a_citizen_and_see_it_in_the_desk_agenda(ap
         follow=True,
     )
     code = page.soup.select_one(".code .visually-hidden").get_text()
-    assert "Earliest video session to propose" in page.main_text()
+    assert "Earliest video appointment to propose" in page.main_text()
 
     client.submit("/sair", form_url="/")
     client.submit("/", {"code": code, "identifier": CITIZEN_NISS})

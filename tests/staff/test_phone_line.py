@@ -50,7 +50,7 @@ def test_an_issued_code_is_shown_grouped_with_the_earliest_remote_slot(app, clie
     assert groups == referral.display_code.split("-") and len(groups) == 3
     assert referral.display_code in page.main_text()  # read whole by screen readers
     # Next working day after Wednesday 25 November 2026, at the first desk's 9:00.
-    assert "Thursday, November 26, 2026 at 09:00" in page.main_text()
+    assert "Thursday 26 November 2026 at 09:00" in page.main_text()
     assert "18 days sooner than the in-person date" in page.main_text()
 
 

@@ -1,0 +1,1 @@
+"""Personal data: what the privacy notice tells people, and storage limitation."""
