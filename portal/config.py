@@ -185,8 +185,10 @@ def load_config(app, overrides=None):
     _choose_meeting_provider(app)
     _check_brand_logo(app)
     if app.config["ENVIRONMENT"] == "production":
-        _check_production_services(app)
-        _check_production_safety(app)
+        # Every problem at once, so one start tells the operator all there is to fix.
+        problems = _production_service_problems(app) + _production_safety_problems(app)
+        if problems:
+            raise ConfigurationError("Production cannot start:\n- " + "\n- ".join(problems))
 
 
 def _ensure_secret_key(app, development):
@@ -232,9 +234,9 @@ def _choose_meeting_provider(app):
     app.config["MEETING_PROVIDER"] = provider
 
 
-def _check_production_services(app):
+def _production_service_problems(app) -> list[str]:
     config = app.config
-    missing = []
+    problems, missing = [], []
     if config["MEETING_PROVIDER"] == "graph":
         missing += [
             f"PORTAL_{key}"
@@ -249,9 +251,10 @@ def _check_production_services(app):
             "PORTAL_MALWARE_SCAN=off runs without one)"
         )
     if missing:
-        raise ConfigurationError(f"Production needs these settings: {', '.join(missing)}.")
+        problems.append(f"Production needs these settings: {', '.join(missing)}.")
     if not str(config["PUBLIC_URL"] or "").startswith("https://"):
-        raise ConfigurationError("PORTAL_PUBLIC_URL must be the portal's https:// address.")
+        problems.append("PORTAL_PUBLIC_URL must be the portal's https:// address.")
+    return problems
 
 
 def estimated_entropy_bits(text: str) -> float:
@@ -269,8 +272,8 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _check_production_safety(app):
-    """Refuse settings that would run production unsafely, each with what to do instead."""
+def _production_safety_problems(app) -> list[str]:
+    """Settings that would run production unsafely, each with what to do instead."""
     config = app.config
     problems = []
     bits = estimated_entropy_bits(config["SECRET_KEY"])
@@ -296,5 +299,4 @@ def _check_production_safety(app):
         )
     if int(config["HSTS_SECONDS"]) < MIN_HSTS_SECONDS:
         problems.append(f"PORTAL_HSTS_SECONDS must be at least {MIN_HSTS_SECONDS} (a year).")
-    if problems:
-        raise ConfigurationError("Production settings are unsafe:\n- " + "\n- ".join(problems))
+    return problems

@@ -223,3 +223,25 @@ def test_production_accepts_smtp_passwords_over_tls(monkeypatch, tmp_path, produ
     assert create_app({**base, "MAIL_USE_SSL": True})
     outside = {"DOCUMENTS_DIRECTORY": str(tmp_path / "documents"), "MAIL_USE_TLS": True}
     assert create_app({**base, **outside})
+
+
+def test_production_lists_every_problem_at_once(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "a" * 32)
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+        "MEETING_PROVIDER": "local",
+        "SESSION_COOKIE_SECURE": False,
+        "MAIL_SERVER": "smtp.example.pt",
+        "MAIL_PASSWORD": "hunter2",
+    }
+    with pytest.raises(ConfigurationError) as refused:
+        create_app(settings)
+    message = str(refused.value)
+    for problem in [
+        "PORTAL_CLAMD_SOCKET or PORTAL_CLAMD_HOST",
+        "PORTAL_PUBLIC_URL must be the portal's https:// address",
+        "PORTAL_SECRET_KEY is guessable (about 0 bits",
+        "PORTAL_SESSION_COOKIE_SECURE must stay true",
+        "PORTAL_MAIL_PASSWORD would cross the network in clear",
+    ]:
+        assert problem in message
