@@ -265,7 +265,7 @@ def estimated_entropy_bits(text: str) -> float:
     base64 (64 characters) come out at about 350 bits.
     """
     counts = Counter(text)
-    return -sum(n * math.log2(n / len(text)) for n in counts.values()) if text else 0.0
+    return sum(n * math.log2(len(text) / n) for n in counts.values())
 
 
 def _inside(path: Path, folder: Path) -> bool:
