@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import current_app  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
@@ -31,9 +30,8 @@ BARE = "<!doctype html><html lang=en><title>Bare</title><p>One paragraph of text
 
 
 def confirmed_booking_facts(folder: Path):
-    from portal.booking import operations
-    from portal.meetings.providers import provider_for
-    from portal.meetings.sync import meeting_request, record_success
+    from portal.booking import transitions
+    from portal.meetings.worker import sync_meetings
     from portal.notifications.facts import booking_facts
     from portal.scheduling.models import Slot
     from portal.scheduling.slots import booking_window
@@ -43,11 +41,10 @@ def confirmed_booking_facts(folder: Path):
     slot = db.session.scalars(
         select(Slot).where(Slot.starts_at > NOW + timedelta(days=2)).order_by(Slot.starts_at)
     ).first()
-    booking = operations.hold(world.referral, slot.id, NOW, 15, booking_window(NOW, 1, 15))
-    operations.confirm(booking, NOW)
-    _action, request, sequence = meeting_request(booking.meeting)
-    record_success(booking.meeting, provider_for(current_app).create(request), sequence, NOW)
+    booking = transitions.hold(world.referral, [slot.id], NOW, 15, booking_window(NOW, 1, 15))
+    transitions.confirm(booking, NOW)
     db.session.commit()
+    sync_meetings()  # the local provider: the placeholder link, at once
     return booking_facts(booking)
 
 

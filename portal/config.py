@@ -113,12 +113,9 @@ DEFAULTS = {
     "GRAPH_TOKEN_URL": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
     "GRAPH_BASE_URL": "https://graph.microsoft.com/v1.0",
     "GRAPH_TIMEOUT_SECONDS": 10,
-    # Within one call: 429/503/504 are retried this many times in all, waiting
-    # Retry-After (or 1, 2, 4… s) but never longer than the cap.
-    "GRAPH_MAX_ATTEMPTS": 4,
-    "GRAPH_MAX_BACKOFF_SECONDS": 30,
-    # Between passes: a meeting Graph could not create is tried again after this,
-    # doubling up to an hour.
+    # The worker never waits for Graph inside a pass: a meeting Graph could not
+    # create, move or delete is tried again after this (or Graph's Retry-After),
+    # doubling up to an hour; a wrong credential pauses all meetings this long.
     "MEETING_RETRY_SECONDS": 60,
     # Outgoing mail (SMTP). Unset server: development delivers to /dev/mail.
     "MAIL_SERVER": None,
@@ -136,6 +133,9 @@ DEFAULTS = {
     "OUTBOX_MAX_RETRY_SECONDS": 3600,
     "OUTBOX_LEASE_SECONDS": 300,
     "OUTBOX_POLL_SECONDS": 10,
+    # The worker renders PDFs in a child process replaced after this many (0: in
+    # the worker itself), so its memory stays flat.
+    "OUTBOX_RENDERS_PER_CHILD": 100,
     # Reminder e-mail this many hours before the appointment.
     "REMINDER_HOURS": 24,
     # Where people write about the site's accessibility (shown in the accessibility statement).
@@ -176,6 +176,11 @@ def load_config(app, overrides=None):
         app.config.setdefault("SESSION_COOKIE_SECURE", False)
         if not (overrides and "SESSION_COOKIE_SECURE" in overrides):
             app.config["SESSION_COOKIE_SECURE"] = False
+    # Test each pooled connection before use: after a database restart the first
+    # request of every worker would otherwise fail on a dead connection.
+    engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})
+    engine_options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = (

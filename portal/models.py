@@ -20,5 +20,5 @@ from portal.scheduling.models import (  # noqa: F401
     Subject,
 )
 from portal.sessions.models import CitizenSession  # noqa: F401
-from portal.throttling.models import SignInFailure, SignInLock  # noqa: F401
+from portal.throttling.models import SignInCounter  # noqa: F401
 from portal.throttling.rate import RateCounter  # noqa: F401

@@ -102,8 +102,6 @@ def graph_settings(double) -> dict:
         "GRAPH_TOKEN_URL": f"{double.url}/{{tenant}}/oauth2/v2.0/token",
         "GRAPH_BASE_URL": f"{double.url}/v1.0",
         "GRAPH_TIMEOUT_SECONDS": 5,
-        # Retry-After is honoured but capped: keeps outage drills fast.
-        "GRAPH_MAX_BACKOFF_SECONDS": 0.05,
     }
 
 

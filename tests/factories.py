@@ -131,7 +131,7 @@ def create_confirmed_booking(world, now, days_ahead=2, referral=None):
     """Hold and confirm the first slot at least ``days_ahead`` days away (committed)."""
     from sqlalchemy import select
 
-    from portal.booking import operations
+    from portal.booking import transitions
     from portal.scheduling.slots import booking_window
 
     slot = db.session.scalars(
@@ -141,10 +141,10 @@ def create_confirmed_booking(world, now, days_ahead=2, referral=None):
         )
         .order_by(Slot.starts_at)
     ).first()
-    booking = operations.hold(
-        referral or world.referral, slot.id, now, 15, booking_window(now, 1, 15)
+    booking = transitions.hold(
+        referral or world.referral, [slot.id], now, 15, booking_window(now, 1, 15)
     )
-    operations.confirm(booking, now)
+    transitions.confirm(booking, now)
     db.session.commit()
     return booking
 

@@ -4,10 +4,12 @@ Every HTML page fetched must have: a ``lang`` on <html>, a non-empty <title>
 (saying "Erro:"/"Error:" first when the page shows an error summary), exactly one
 <h1>, unique ids, a skip link to #main, a meta description, footer links to the
 accessibility statement and the privacy notice, and a CSRF token in each POST form.
-``submit`` reads the CSRF token from the page that holds the form, like a browser.
+``submit`` reads the CSRF token and the form's hidden fields from the page that holds
+the form, like a browser.
 """
 
 from collections import Counter
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -50,6 +52,21 @@ class Page:
     def csrf_token(self) -> str:
         field = self.soup.find("input", attrs={"name": "csrf_token"})
         return field["value"] if field else ""
+
+    def hidden_fields(self, action: str, page_url: str) -> dict:
+        """The hidden inputs of the POST form that submits to ``action`` (as a browser sends)."""
+        target = urlsplit(action).path
+        for form in self.soup.find_all("form"):
+            if form.get("method", "get").lower() != "post":
+                continue
+            if urlsplit(form.get("action") or page_url).path != target:
+                continue
+            return {
+                field["name"]: field.get("value", "")
+                for field in form.find_all("input", attrs={"type": "hidden"})
+                if field.get("name") and field["name"] != "csrf_token"
+            }
+        return {}
 
     def check_invariants(self) -> None:
         assert self.lang in ("pt-PT", "en"), self.lang
@@ -98,9 +115,10 @@ class PageClient:
 
         Returns the redirect location for a 302 (unless ``follow``), else the page.
         """
-        token = self.get(form_url or url, status=None).csrf_token()
+        page = self.get(form_url or url, status=None)
+        fields = {**page.hidden_fields(url, form_url or url), **(data or {})}
         response = self.client.post(
-            url, data={**(data or {}), "csrf_token": token}, follow_redirects=follow
+            url, data={**fields, "csrf_token": page.csrf_token()}, follow_redirects=follow
         )
         if status == 302 and not follow:
             assert response.status_code == 302, (

@@ -73,3 +73,46 @@ def test_views_never_commit_or_roll_back():
                 if re.search(r"\.(commit|rollback)\(\)", line):
                     offenders.append(f"{path.relative_to(PORTAL)}:{number}")
     assert not offenders, offenders
+
+
+def test_counted_attempts_stand_even_when_the_request_then_fails(app):
+    """Counters have their own short transaction: the request's rollback keeps them."""
+    throttle = app.extensions["throttle"]
+    key = throttle.key("code", "ABC")
+
+    @app.route("/test/counts-then-fails", methods=["POST"])
+    def counts_then_fails():
+        throttle.attempt([key], clock_now())
+        db.session.add(DistrictCentre(code="after", name="after"))
+        db.session.flush()
+        raise RuntimeError("after counting")
+
+    csrf.exempt(counts_then_fails)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/test/counts-then-fails").status_code == 500
+    assert throttle.store.attempts(key) == 2
+    assert committed_codes(app) == set(), "what the request wrote is rolled back"
+
+
+def test_an_audit_record_written_on_a_page_view_expires_nothing(app):
+    """Audit entries join the request's transaction: the page renders what it loaded."""
+    from sqlalchemy import inspect
+
+    from portal.audit.log import record
+    from portal.audit.models import AuditAction
+
+    centre = DistrictCentre(code="c", name="Centro")
+    db.session.add(centre)
+    db.session.commit()
+    loaded = db.session.get(DistrictCentre, centre.id)
+    assert loaded.name == "Centro"
+    record(clock_now(), AuditAction.VIEWED, "centre", loaded.id)
+    state = inspect(loaded)
+    assert not state.expired and not state.expired_attributes
+
+
+def clock_now():
+    from portal.clock import now
+
+    return now()

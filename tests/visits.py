@@ -26,7 +26,7 @@ from sqlalchemy import delete
 
 from portal.extensions import db
 from portal.scheduling.models import Audience, Subject
-from portal.throttling.models import SignInFailure, SignInLock
+from portal.throttling.models import SignInCounter
 from tests.browser.actions import run_device_check, start_device_check
 from tests.documents import samples
 from tests.factories import (
@@ -105,8 +105,7 @@ class Visitor:
         self.site, self.language = site, language
         with site.app.app_context():
             # Each visit starts unlocked, whatever earlier visits did from 127.0.0.1.
-            db.session.execute(delete(SignInFailure))
-            db.session.execute(delete(SignInLock))
+            db.session.execute(delete(SignInCounter))
             db.session.commit()
 
     # Primitives -------------------------------------------------------------

@@ -1,7 +1,7 @@
 """citizen sessions kept on the server (revocable: sign-out deletes the row)
 
 Revision ID: e6476ba9e5b2
-Revises: 5c0e7a9d41b2
+Revises: 9e75ddf07773
 Create Date: 2026-12-02 07:21:08.274975
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e6476ba9e5b2"
-down_revision = "5c0e7a9d41b2"
+down_revision = "9e75ddf07773"
 branch_labels = None
 depends_on = None
 

@@ -1,1 +1,1 @@
-"""Holding, confirming, moving and cancelling a seat in a slot."""
+"""Bookings: a seat in a slot for one referral, and every change of it (transitions)."""

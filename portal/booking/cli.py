@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from portal.booking.operations import expire_lapsed_holds
+from portal.booking.transitions import lapse_holds
 from portal.clock import now
 from portal.extensions import db
 
@@ -13,6 +13,6 @@ bookings_cli = AppGroup("bookings", help="Booking housekeeping.")
 @bookings_cli.command("expire-holds")
 def expire_holds():
     """Mark lapsed holds as expired (seats are also freed lazily when needed)."""
-    count = expire_lapsed_holds(now())
+    count = len(lapse_holds(now()))
     db.session.commit()
     click.echo(f"{count} holds expired.")

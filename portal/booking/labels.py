@@ -11,6 +11,7 @@ STATUS_LABELS = {
     BookingStatus.ATTENDED: _l("Attended"),
     BookingStatus.NO_SHOW: _l("Missed"),
     BookingStatus.EXPIRED: _l("Reservation expired"),
+    BookingStatus.REPLACED: _l("Reservation replaced by another time"),
 }
 
 

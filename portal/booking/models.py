@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -15,7 +15,17 @@ class BookingStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
-    EXPIRED = "expired"
+    EXPIRED = "expired"  # the hold ran out
+    REPLACED = "replaced"  # the person held another time instead
+
+
+class CancelReason(enum.StrEnum):
+    """Who or what ended a booking (every cancelled booking has one)."""
+
+    PERSON = "person"  # the person cancelled it in the portal
+    PHONE_LINE = "phone_line"  # the phone line withdrew (voided) the code
+    CLOSURE = "closure"  # the desk closed that day; the code books another time
+    REBOOKED_BY_PHONE = "rebooked_by_phone"  # the desk recorded it was rebooked by phone
 
 
 class Outcome(enum.StrEnum):
@@ -74,8 +84,8 @@ class Booking(db.Model):
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
-    # Why the booking was cancelled when it was not the person: e.g. "closure".
-    cancelled_reason: Mapped[str | None] = mapped_column(String(40))
+    # Why the booking was cancelled (set with status cancelled, never otherwise).
+    cancelled_reason: Mapped[CancelReason | None] = mapped_column(enum_column_type(CancelReason))
 
     referral = relationship("Referral", back_populates="bookings")
     slot = relationship("Slot")

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from portal.referrals import codes
 from portal.referrals.companies import InvalidContact, normalise_email, normalise_phone
@@ -76,6 +77,14 @@ class ChooseSlotForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST-only action with nothing to fill in but the CSRF token."""
+
+
+class BookingChangeForm(FlaskForm):
+    """Confirm, move or cancel a booking: the page names the booking and the version
+    (``sequence``) the person saw, so a change made meanwhile is not overridden."""
+
+    booking = IntegerField(validators=[Optional()], widget=HiddenInput())
+    version = IntegerField(validators=[Optional()], widget=HiddenInput())
 
 
 class RepresentativeForm(FlaskForm):

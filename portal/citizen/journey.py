@@ -5,8 +5,10 @@ from functools import wraps
 from flask import abort, current_app, flash, g, redirect, session, url_for
 from flask_babel import gettext as _
 
-from portal.booking.models import BookingStatus
+from portal.booking import errors
+from portal.booking.models import Booking, BookingStatus, CancelReason
 from portal.clock import now
+from portal.extensions import db
 from portal.referrals.models import Referral
 from portal.scheduling.slots import booking_window
 from portal.sessions import operations as sessions
@@ -82,8 +84,11 @@ def next_step(referral: Referral) -> str:
     booking = referral.active_booking or referral.latest_booking
     if booking is None or booking.status == BookingStatus.EXPIRED:
         return "citizen.choose_slot"
-    if booking.status == BookingStatus.CANCELLED and booking.cancelled_reason == "closure":
-        return "citizen.choose_slot"  # the desk closed: the code books another time"
+    if (
+        booking.status == BookingStatus.CANCELLED
+        and booking.cancelled_reason == CancelReason.CLOSURE
+    ):
+        return "citizen.choose_slot"  # the desk closed: the code books another time
     if booking.status == BookingStatus.HELD:
         return "citizen.choose_slot" if booking.hold_lapsed(now()) else "citizen.review"
     return "citizen.my_booking"
@@ -131,15 +136,26 @@ def preparing_booking_required(view):
     return referral_required(wrapper)
 
 
-def held_booking(referral: Referral):
-    booking = referral.active_booking
-    if booking is None or booking.status != BookingStatus.HELD:
-        abort(404)
+def booking_named(referral: Referral, booking_id: int | None, missing=errors.NotChangeable):
+    """The booking a form names, or (no name) the referral's latest.
+
+    A named booking that is gone or is not this referral's raises
+    ChangedMeanwhile; no booking at all raises ``missing``.
+    """
+    if booking_id is None:
+        booking = referral.active_booking or referral.latest_booking
+        if booking is None:
+            raise missing()
+        return booking
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.referral_id != referral.id:
+        raise errors.ChangedMeanwhile()
     return booking
 
 
 def confirmed_booking(referral: Referral):
+    """The confirmed booking a page is about; without one, the page the person needs."""
     booking = referral.active_booking
     if booking is None or booking.status != BookingStatus.CONFIRMED:
-        abort(404)
+        abort(redirect(url_for(next_step(referral))))
     return booking

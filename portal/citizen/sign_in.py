@@ -20,20 +20,27 @@ class SignInResult:
 
 
 def attempt(code: str, identifier: str) -> SignInResult:
-    """Check a code and NISS/NIPC pair; wrong pairs all get the same message."""
+    """Check a code and NISS/NIPC pair; wrong pairs all get the same message.
+
+    The attempt is counted (against the code and the address) before the pair
+    is checked, so a burst of guesses is cut off at the limit; a right pair is
+    forgiven.
+    """
     throttle = current_app.extensions["throttle"]
-    moment = now()
     keys = [throttle.key("code", code), throttle.key("address", request.remote_addr or "")]
-    locked_until = throttle.locked_until(keys, moment)
-    if locked_until is not None:
-        return SignInResult(error=locked_message(locked_until), locked_until=locked_until)
+    counted = throttle.attempt(keys, now())
+    if not counted.allowed:
+        return SignInResult(
+            error=locked_message(counted.locked_until), locked_until=counted.locked_until
+        )
     try:
-        return SignInResult(referral=find_referral(code, identifier))
+        referral = find_referral(code, identifier)
     except SignInRefused:
-        throttle.record_failure(keys, moment)
         return SignInResult(
             error=_("The reference code and the number do not match. Check both and try again.")
         )
+    throttle.forgive(counted)
+    return SignInResult(referral=referral)
 
 
 def locked_message(until: datetime) -> str:

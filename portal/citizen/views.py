@@ -3,15 +3,22 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal.booking import operations
+from portal.booking import transitions
 from portal.booking.models import Booking, BookingStatus
 from portal.citizen import bp, sign_in
-from portal.citizen.forms import ChooseSlotForm, ConfirmForm, RepresentativeForm, SignInForm
+from portal.citizen.booking_messages import tell_refusal
+from portal.citizen.forms import (
+    BookingChangeForm,
+    ChooseSlotForm,
+    ConfirmForm,
+    RepresentativeForm,
+    SignInForm,
+)
 from portal.citizen.journey import (
     after_hold,
+    booking_named,
     confirmed_booking,
     end_case_sessions,
-    held_booking,
     missing_step,
     next_step,
     offer_window,
@@ -67,12 +74,19 @@ def choose_slot(referral):
     form = ChooseSlotForm()
     if form.validate_on_submit():
         try:
-            operations.hold(
-                referral, form.slot.data, now(), current_app.config["HOLD_MINUTES"], offer_window()
+            transitions.hold(
+                referral,
+                [form.slot.data],
+                now(),
+                current_app.config["HOLD_MINUTES"],
+                offer_window(),
             )
-        except operations.BookingError:
-            flash(_("Sorry, that time is no longer available. Please choose another."), "error")
+        except transitions.TimeGone as error:
+            tell_refusal(error)
             return redirect(url_for("citizen.choose_slot"))
+        except transitions.BookingError as error:
+            tell_refusal(error, referral.latest_booking)
+            return redirect(url_for(next_step(referral)))
         return redirect(url_for(after_hold(referral)))
     return slot_page(referral, form, "citizen/choose_slot.html")
 
@@ -93,7 +107,7 @@ def review(referral):
         "citizen/review.html",
         referral=referral,
         booking=booking,
-        form=ConfirmForm(),
+        form=BookingChangeForm(),
     )
 
 
@@ -123,13 +137,16 @@ EXTEND_RETURNS = {"documents": "citizen.documents", "device-check": "citizen.dev
 @bp.route("/marcar/prolongar", methods=["POST"])
 @referral_required
 def extend_hold(referral):
-    booking = held_booking(referral)
-    if ConfirmForm().validate_on_submit():
+    booking = referral.active_booking or referral.latest_booking
+    if booking is not None and ConfirmForm().validate_on_submit():
         try:
-            operations.extend_hold(booking, now(), current_app.config["HOLD_MINUTES"])
+            transitions.extend_hold(booking, now(), current_app.config["HOLD_MINUTES"])
             flash(_("Your reservation was extended."), "success")
-        except operations.HoldExpired:
+        except transitions.HoldRanOut:
             pass  # the page it returns to says the reservation ran out
+        except transitions.BookingError as error:
+            tell_refusal(error, booking)
+            return redirect(url_for(next_step(referral)))
     # Back to the page the person was on, from a fixed list (never a free URL).
     back = EXTEND_RETURNS.get(request.form.get("back", ""), "citizen.review")
     return redirect(url_for(back))
@@ -138,16 +155,22 @@ def extend_hold(referral):
 @bp.route("/marcar/confirmar", methods=["POST"])
 @referral_required
 def confirm(referral):
-    booking = held_booking(referral)
-    if not ConfirmForm().validate_on_submit() or missing_step(referral):
+    """Confirm the hold shown on the review page (the form names it)."""
+    form = BookingChangeForm()
+    if not form.validate_on_submit() or missing_step(referral):
         return redirect(url_for("citizen.review"))
+    booking = None
     try:
-        operations.confirm(booking, now())
-    except operations.HoldExpired:
-        flash(
-            _("Your reservation expired and the time was released. Please choose a time again."),
-            "error",
-        )
+        booking = booking_named(referral, form.booking.data, missing=transitions.HoldRanOut)
+        transitions.confirm(booking, now())
+    except transitions.AlreadyConfirmed as error:
+        tell_refusal(error, booking)
+        return redirect(url_for("citizen.confirmed"))
+    except transitions.ChangedMeanwhile as error:
+        tell_refusal(error)
+        return redirect(url_for(next_step(referral)))
+    except transitions.BookingError as error:
+        tell_refusal(error, booking)
         return redirect(url_for("citizen.choose_slot"))
     return redirect(url_for("citizen.confirmed"))
 
@@ -163,7 +186,7 @@ def confirmed(referral):
 @referral_required
 def my_booking(referral):
     booking = referral.active_booking or referral.latest_booking
-    if booking is None or booking.status in ("held", "expired"):
+    if booking is None or booking.status in ("held", "expired", "replaced"):
         return redirect(url_for(next_step(referral)))
     changeable = booking.status == "confirmed" and booking.slot.starts_at > now()
     return render_template(
@@ -194,21 +217,25 @@ def reschedule(referral):
 @bp.route("/a-minha-marcacao/reagendar/confirmar", methods=["GET", "POST"])
 @referral_required
 def confirm_reschedule(referral):
-    booking = confirmed_booking(referral)
     slot = db.session.get(Slot, request.args.get("horario", type=int) or 0)
-    form = ConfirmForm()
     if slot is None:
         return redirect(url_for("citizen.reschedule"))
+    form = BookingChangeForm()
     if form.validate_on_submit():
+        # Whatever happened since the page was shown, the transition says it.
+        booking = None
         try:
-            operations.reschedule(booking, slot.id, now(), offer_window())
-        except operations.BookingError:
-            flash(
-                _("Sorry, that time is no longer available. Your booking was not changed."), "error"
-            )
+            booking = booking_named(referral, form.booking.data)
+            transitions.reschedule(booking, [slot.id], now(), offer_window(), form.version.data)
+        except transitions.TimeGone as error:
+            tell_refusal(error, attempted="move")
             return redirect(url_for("citizen.reschedule"))
+        except transitions.BookingError as error:
+            tell_refusal(error, booking, attempted="move")
+            return redirect(url_for(next_step(referral)))
         flash(_("Your booking was moved to the new time."), "success")
         return redirect(url_for("citizen.my_booking"))
+    booking = confirmed_booking(referral)
     return render_template(
         "citizen/confirm_reschedule.html", booking=booking, new_slot=slot, form=form
     )
@@ -217,21 +244,23 @@ def confirm_reschedule(referral):
 @bp.route("/a-minha-marcacao/cancelar", methods=["GET", "POST"])
 @referral_required
 def cancel(referral):
-    booking = confirmed_booking(referral)
-    form = ConfirmForm()
+    form = BookingChangeForm()
     if form.validate_on_submit():
+        booking = None
         try:
-            operations.cancel(booking, now())
-        except operations.NotChangeable:
-            flash(
-                _("This booking can no longer be cancelled here. Please call the phone line."),
-                "error",
-            )
+            booking = booking_named(referral, form.booking.data)
+            transitions.cancel(booking, now(), form.version.data)
+        except transitions.CancelledMeanwhile as error:
+            tell_refusal(error, booking, attempted="cancel")
+            return redirect(url_for(next_step(referral)))
+        except transitions.BookingError as error:
+            tell_refusal(error, booking, attempted="cancel")
             return redirect(url_for("citizen.my_booking"))
         # The code is used up: nothing more can be done with this session, or a copy of it.
         end_case_sessions(referral)
         session[CANCELLED_KEY] = [booking.id, now().timestamp() + CANCELLED_PAGE_SECONDS]
         return redirect(url_for("citizen.cancelled"))
+    booking = confirmed_booking(referral)
     return render_template("citizen/cancel.html", booking=booking, form=form)
 
 

@@ -21,7 +21,10 @@ class Meeting(db.Model):
 
     ``synced_sequence`` is the booking's ``sequence`` the provider has seen:
     while it is behind, the meeting is pending and messages that carry the link
-    wait for it.
+    wait for it. A Teams meeting exists only under its organizer, who cannot be
+    changed: ``organizer_id`` (the Entra object id) says whose it is, so it is
+    moved and deleted there; a booking moved to a desk with another organizer
+    gets a new meeting (``generation`` + 1) and the old one is deleted.
     """
 
     __tablename__ = "meetings"
@@ -31,6 +34,10 @@ class Meeting(db.Model):
     provider: Mapped[str] = mapped_column(String(20))
     status: Mapped[MeetingStatus] = mapped_column(enum_column_type(MeetingStatus), index=True)
     external_id: Mapped[str | None] = mapped_column(String(300))  # the provider's meeting id
+    # Who owns the meeting at the provider (set when it is created).
+    organizer_id: Mapped[str | None] = mapped_column(String(254))
+    # How many times the meeting was replaced (a move to another organizer).
+    generation: Mapped[int] = mapped_column(Integer, default=0)
     join_url: Mapped[str | None] = mapped_column(Text)
     join_meeting_id: Mapped[str | None] = mapped_column(String(40))
     passcode: Mapped[str | None] = mapped_column(String(40))
@@ -49,3 +56,19 @@ class Meeting(db.Model):
             and self.synced_sequence >= sequence
             and bool(self.join_url)
         )
+
+
+class ProviderStatus(db.Model):
+    """What the worker knows about the meeting provider as a whole.
+
+    A refused credential (``problem``) or Graph's throttling pauses every
+    meeting until ``paused_until``; e-mails that need no meeting go on.
+    """
+
+    __tablename__ = "meeting_provider_status"
+
+    provider: Mapped[str] = mapped_column(String(20), primary_key=True)
+    problem: Mapped[str | None] = mapped_column(Text)
+    problem_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,15 +1,24 @@
 """The meeting-provider interface and the local (development) provider.
 
-A provider creates a meeting keyed by the booking (idempotently), moves it and
-deletes it. It raises ``MeetingUnavailable`` when the service may work later
-and ``MeetingRefused`` when retrying the same request cannot help.
+A provider finds an organizer's directory id, creates a meeting under that
+organizer keyed by the booking (idempotently), moves it and deletes it —
+always under the organizer who owns it. It never sleeps: when the service
+asks to wait, it says how long and the worker comes back later.
+
+Errors: ``MeetingUnavailable`` when the service may work later (timeouts, 429,
+5xx), ``MeetingRefused`` when retrying the same request cannot help (this
+meeting), ``MeetingConfigurationError`` when nothing can work until an operator
+fixes the settings (a wrong client secret): no meeting is tried until then.
 """
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+OBJECT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 class MeetingError(Exception):
@@ -17,17 +26,25 @@ class MeetingError(Exception):
 
 
 class MeetingUnavailable(MeetingError):
-    """The service did not answer usefully (timeouts, 429, 5xx): try again later."""
+    """The service did not answer usefully: try again later (after ``retry_after`` s)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class MeetingRefused(MeetingError):
-    """The service refused the request (e.g. 403 without an access policy)."""
+    """The service refused this request (e.g. 403 without an access policy)."""
+
+
+class MeetingConfigurationError(MeetingError):
+    """The provider's own settings are wrong (e.g. invalid_client): no call can succeed."""
 
 
 @dataclass(frozen=True)
 class MeetingRequest:
-    external_id: str  # ours: the booking's id
-    organizer: str | None  # the desk's Teams organizer
+    external_id: str  # ours: the booking's id (and generation, after a replacement)
+    organizer_id: str  # the organizer's directory (Entra) object id
     subject: str
     starts_at: datetime  # aware UTC
     ends_at: datetime
@@ -44,14 +61,17 @@ class MeetingDetails:
 class MeetingProvider(Protocol):
     name: str
 
+    def organizer_id(self, organizer: str | None) -> str:
+        """The directory object id of a desk's organizer, given as object id or UPN."""
+
     def create(self, request: MeetingRequest) -> MeetingDetails:
         """Create the meeting for ``request.external_id``, or return the existing one."""
 
     def move(self, meeting_id: str, request: MeetingRequest) -> MeetingDetails:
         """Change the meeting's time and subject; the join link stays the same."""
 
-    def delete(self, meeting_id: str, organizer: str | None) -> None:
-        """Delete the meeting; deleting one already gone is not an error."""
+    def delete(self, meeting_id: str, organizer_id: str) -> None:
+        """Delete the meeting under its organizer; one already gone is not an error."""
 
 
 class LocalProvider:
@@ -77,6 +97,9 @@ class LocalProvider:
         digest = hmac.new(self.secret_key, f"meeting:{external_id}".encode(), hashlib.sha256)
         return digest.hexdigest()[:32]
 
+    def organizer_id(self, organizer: str | None) -> str:
+        return organizer or "local"  # the placeholder page needs no organizer
+
     def create(self, request: MeetingRequest) -> MeetingDetails:
         token = self.token(request.external_id)
         return MeetingDetails(
@@ -89,7 +112,7 @@ class LocalProvider:
     def move(self, meeting_id: str, request: MeetingRequest) -> MeetingDetails:
         return self.create(request)
 
-    def delete(self, meeting_id: str, organizer: str | None) -> None:
+    def delete(self, meeting_id: str, organizer_id: str) -> None:
         return None
 
 

@@ -1,8 +1,9 @@
 """What a booking change sets in motion, in the change's own transaction.
 
-The booking operations call these: the meeting is marked due for the provider
-and the e-mail is written to the outbox. Nothing slow happens here (no Graph,
-no SMTP, no PDF): the worker does that after the commit.
+The booking transitions (``portal.booking.transitions``) call these as their
+table says: the meeting is marked due for the provider and the e-mail is
+written to the outbox. Nothing slow happens here (no Graph, no SMTP, no PDF):
+the worker does that after the commit.
 """
 
 from datetime import datetime, timedelta
@@ -10,37 +11,32 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from portal.meetings.sync import plan_meeting
-from portal.outbox.models import MessageKind
+from portal.outbox.models import VERSION_KINDS, MessageKind
 from portal.outbox.queue import enqueue, supersede_unsent
 
+__all__ = ["announce", "plan_meeting", "schedule_reminder", "withdraw_reminder"]
 
-def _schedule_reminder(booking, now: datetime) -> None:
+
+def announce(booking, kind: MessageKind, now: datetime) -> None:
+    """Tell the person about the booking's current version (its ``sequence``).
+
+    Messages about earlier versions that have not gone out yet are dropped: the
+    person gets only the latest. A confirmation that never went out is replaced
+    by a confirmation of the new time, not by a change notice.
+    """
+    dropped = supersede_unsent(booking.id, VERSION_KINDS)
+    if kind == MessageKind.RESCHEDULED and MessageKind.CONFIRMATION in dropped:
+        kind = MessageKind.CONFIRMATION
+    enqueue(booking, kind, now)
+
+
+def schedule_reminder(booking, now: datetime) -> None:
+    """One reminder, REMINDER_HOURS before the session (replacing any earlier one)."""
+    withdraw_reminder(booking)
     due = booking.slot.starts_at - timedelta(hours=current_app.config["REMINDER_HOURS"])
     if due > now:  # booked less than a day ahead: the confirmation is reminder enough
         enqueue(booking, MessageKind.REMINDER, now, due_at=due)
 
 
-def booking_confirmed(booking, now: datetime) -> None:
-    plan_meeting(booking, now)
-    enqueue(booking, MessageKind.CONFIRMATION, now)
-    _schedule_reminder(booking, now)
-
-
-def booking_rescheduled(booking, now: datetime) -> None:
-    plan_meeting(booking, now)
-    dropped = supersede_unsent(booking.id)
-    # A confirmation that never went out is replaced by one for the new time.
-    kind = MessageKind.CONFIRMATION if MessageKind.CONFIRMATION in dropped else None
-    enqueue(booking, kind or MessageKind.RESCHEDULED, now)
-    _schedule_reminder(booking, now)
-
-
-def booking_cancelled(booking, now: datetime, kind=MessageKind.CANCELLED) -> None:
-    plan_meeting(booking, now)
-    supersede_unsent(booking.id)
-    enqueue(booking, kind, now)
-
-
-def booking_released_by_closure(booking, now: datetime) -> None:
-    """The desk closed: cancel the meeting and invite the person to choose again."""
-    booking_cancelled(booking, now, MessageKind.DESK_CLOSED)
+def withdraw_reminder(booking) -> None:
+    supersede_unsent(booking.id, (MessageKind.REMINDER,))

@@ -48,8 +48,12 @@ def subject_line(kind: MessageKind, facts: BookingFacts) -> str:
     return _("Reminder: video appointment on %(date)s at %(time)s (Lisbon time)", **when)
 
 
-def compose(envelope: Envelope, facts: BookingFacts, now: datetime) -> EmailMessage:
-    """The whole message, ready for SMTP. Renders the PDF for confirmations and moves."""
+def compose(
+    envelope: Envelope, facts: BookingFacts, now: datetime, pdf: bytes | None = None
+) -> EmailMessage:
+    """The whole message, ready for SMTP. ``pdf``: the confirmation, for the kinds that
+    carry it — the worker renders it once and keeps it with the message; without it,
+    it is rendered here, in this process."""
     kind = envelope.kind
     with force_locale(facts.language):
         subject = subject_line(kind, facts)
@@ -73,7 +77,7 @@ def compose(envelope: Envelope, facts: BookingFacts, now: datetime) -> EmailMess
     message.add_alternative(html, subtype="html")
     if kind in WITH_PDF:
         message.add_attachment(
-            confirmation_pdf(facts),
+            pdf if pdf is not None else confirmation_pdf(facts),
             maintype="application",
             subtype="pdf",
             filename=pdf_filename(facts),

@@ -7,7 +7,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.clock import now
+from portal.errors import DATABASE_ERRORS
 from portal.extensions import db
+from portal.meetings.cli import provider_problem
 from portal.outbox import queue
 from portal.outbox.models import MessageStatus
 from portal.outbox.worker import run_once
@@ -20,12 +22,20 @@ outbox_cli = AppGroup("outbox", help="E-mail outbox: deliver, inspect, retry.")
 def deliver(loop):
     """Bring meetings up to date and send the messages that are due."""
     while True:
-        report = run_once()
-        db.session.remove()
+        try:
+            report = run_once()
+        except DATABASE_ERRORS as error:
+            if not loop:
+                raise
+            # The database is down or restarting: wait and try again, never exit.
+            current_app.logger.error("outbox: database unavailable: %s", error)
+            report = None
+        finally:
+            db.session.remove()
         if not loop:
             click.echo(str(report))
             return
-        if report.sent or report.failed or report.meetings_ready or report.meetings_failed:
+        if report is not None and report.busy:
             current_app.logger.info("outbox: %s", report)
         time.sleep(current_app.config["OUTBOX_POLL_SECONDS"])
 
@@ -36,12 +46,15 @@ def deliver(loop):
 def list_messages(failed, pending):
     """Show recent messages with their status, attempts and last error."""
     status = MessageStatus.FAILED if failed else MessageStatus.PENDING if pending else None
+    problem = provider_problem()
+    if problem:
+        click.echo(problem)
     rows = queue.messages(status)
     if not rows:
         click.echo("No messages.")
     for message in rows:
         click.echo(
-            f"{message.id}\t{message.status}\t{message.kind}\tbooking {message.booking_id}\t"
+            f"{message.id}\t{message.status}\t{message.kind}\t{_about(message)}\t"
             f"{message.recipient}\tattempts {message.attempts}\t"
             f"due {message.due_at:%Y-%m-%d %H:%M}Z"
             + (f"\t{message.last_error}" if message.last_error else "")
@@ -56,3 +69,9 @@ def retry(message_id):
         raise click.UsageError(f"message {message_id} is not a failed message")
     db.session.commit()
     click.echo(f"Message {message_id} will be sent on the next pass.")
+
+
+def _about(message) -> str:
+    if message.booking_id is None:
+        return f"referral {message.referral_id}"
+    return f"booking {message.booking_id}"

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -20,6 +20,17 @@ class MessageKind(enum.StrEnum):
 
 # These carry the join link, so they wait until the meeting has caught up.
 NEEDS_MEETING = {MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.REMINDER}
+# What the person's calendar holds: one message per version of a booking (its ``sequence``).
+VERSION_KINDS = (
+    MessageKind.CONFIRMATION,
+    MessageKind.RESCHEDULED,
+    MessageKind.CANCELLED,
+    MessageKind.DESK_CLOSED,
+)
+_PENDING_VERSION = text(
+    "kind IN ('confirmation', 'rescheduled', 'cancelled', 'desk_closed') AND status = 'pending'"
+)
+_PENDING_REMINDER = text("kind = 'reminder' AND status = 'pending'")
 
 
 class MessageStatus(enum.StrEnum):
@@ -30,19 +41,44 @@ class MessageStatus(enum.StrEnum):
 
 
 class OutboxMessage(db.Model):
-    """An e-mail about a booking, written in the same transaction as the change.
+    """An e-mail to a person about their referral and, usually, its booking.
 
-    The content is rendered when it is sent, in the recipient's language; the
+    Written in the same transaction as the change it announces. The content is
+    rendered when it is first sent, in the recipient's language; the PDF is kept
+    with the row until it is sent, so a retry sends the same document. The
     Message-ID is fixed here, so every retry is the same message to mail clients.
     A worker owns a row while ``lease_until`` is in the future (see outbox.queue).
+
+    Two unique indexes make the effects idempotent whatever the code does: at
+    most one pending confirmation, change or cancellation per version
+    (``booking_sequence``) of a booking, and at most one pending reminder.
     """
 
     __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index(
+            "uq_outbox_messages_pending_version",
+            "booking_id",
+            "booking_sequence",
+            unique=True,
+            sqlite_where=_PENDING_VERSION,
+            postgresql_where=_PENDING_VERSION,
+        ),
+        Index(
+            "uq_outbox_messages_pending_reminder",
+            "booking_id",
+            unique=True,
+            sqlite_where=_PENDING_REMINDER,
+            postgresql_where=_PENDING_REMINDER,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    # None for messages about the referral alone (a code issued, a waiting-list offer).
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
     kind: Mapped[MessageKind] = mapped_column(enum_column_type(MessageKind))
-    booking_sequence: Mapped[int] = mapped_column(Integer)
+    booking_sequence: Mapped[int | None] = mapped_column(Integer)
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8))
     message_id: Mapped[str] = mapped_column(String(250), unique=True)
@@ -54,5 +90,8 @@ class OutboxMessage(db.Model):
     lease_token: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The PDF rendered for the first attempt, kept until the message is sent.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
+    referral = relationship("Referral")
     booking = relationship("Booking")

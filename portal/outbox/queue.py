@@ -18,19 +18,28 @@ from portal.extensions import db
 from portal.links import public_hostname
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
-REPLACEABLE = (MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.REMINDER)
-
 
 def enqueue(booking, kind: MessageKind, now: datetime, due_at: datetime | None = None):
     """Write a message about the booking's current version (same transaction)."""
+    return _write(booking.referral, booking, kind, now, due_at)
+
+
+def enqueue_for_referral(referral, kind: MessageKind, now: datetime, due_at=None):
+    """Write a message about the referral alone (no booking yet, or none needed)."""
+    return _write(referral, None, kind, now, due_at)
+
+
+def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
     domain = public_hostname()
+    about = f"booking{booking.id}" if booking is not None else f"referral{referral.id}"
     message = OutboxMessage(
-        booking_id=booking.id,
+        referral_id=referral.id,
+        booking_id=booking.id if booking is not None else None,
         kind=kind,
-        booking_sequence=booking.sequence,
-        recipient=booking.referral.contact_email,
-        language=booking.referral.language,
-        message_id=make_msgid(idstring=f"booking{booking.id}.{kind}", domain=domain),
+        booking_sequence=booking.sequence if booking is not None else None,
+        recipient=referral.contact_email,
+        language=referral.language,
+        message_id=make_msgid(idstring=f"{about}.{kind}", domain=domain),
         status=MessageStatus.PENDING,
         due_at=due_at or now,
         attempts=0,
@@ -41,7 +50,7 @@ def enqueue(booking, kind: MessageKind, now: datetime, due_at: datetime | None =
     return message
 
 
-def supersede_unsent(booking_id: int, kinds=REPLACEABLE) -> list[MessageKind]:
+def supersede_unsent(booking_id: int, kinds) -> list[MessageKind]:
     """Drop messages a new change makes obsolete; returns the kinds dropped."""
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.kind).where(
@@ -54,7 +63,7 @@ def supersede_unsent(booking_id: int, kinds=REPLACEABLE) -> list[MessageKind]:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_([row.id for row in rows]))
-            .values(status=MessageStatus.SUPERSEDED)
+            .values(status=MessageStatus.SUPERSEDED, pdf=None)
             .execution_options(synchronize_session="fetch")
         )
     return [row.kind for row in rows]
@@ -101,12 +110,25 @@ def _settle(message_id: int, token: str, **values) -> bool:
     return result.rowcount == 1
 
 
+def keep_pdf(message_id: int, token: str, pdf: bytes) -> bool:
+    """Keep the rendered PDF with the message, so a retry sends the same document."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
+        .values(pdf=pdf)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def mark_sent(message_id: int, token: str, now: datetime) -> bool:
-    return _settle(message_id, token, status=MessageStatus.SENT, sent_at=now, last_error=None)
+    return _settle(
+        message_id, token, status=MessageStatus.SENT, sent_at=now, last_error=None, pdf=None
+    )
 
 
 def mark_superseded(message_id: int, token: str) -> bool:
-    return _settle(message_id, token, status=MessageStatus.SUPERSEDED)
+    return _settle(message_id, token, status=MessageStatus.SUPERSEDED, pdf=None)
 
 
 def postpone(message_id: int, token: str, until: datetime, reason: str) -> bool:

@@ -1,8 +1,12 @@
-"""The worker: bring meetings up to date, then send the messages that are due.
+"""The worker: bring meetings up to date (``meetings.worker``), then send the
+messages that are due.
 
 This is the boundary that commits (like a command): each claim, each outcome
 is its own short transaction, and the slow parts — Graph, PDF rendering,
-SMTP — run between transactions, so no lock is held while they wait.
+SMTP — run between transactions, so no lock is held while they wait. A
+message's PDF is rendered once, in a child process (``pdf.isolated``), and kept
+with the message until it is sent: a retry after an SMTP error sends the same
+document without rendering it again.
 """
 
 import dataclasses
@@ -11,15 +15,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from portal.booking.models import BookingStatus
 from portal.clock import now
 from portal.extensions import db
 from portal.mail import MailError, mailer_for
-from portal.meetings import sync
-from portal.meetings.models import Meeting
-from portal.meetings.providers import MeetingRefused, MeetingUnavailable, provider_for
-from portal.notifications.email import Envelope, compose
+from portal.meetings.worker import MeetingsReport, sync_meetings
+from portal.notifications.document import confirmation_pdf
+from portal.notifications.email import WITH_PDF, Envelope, compose
 from portal.notifications.facts import booking_facts
 from portal.outbox import queue
 from portal.outbox.models import NEEDS_MEETING, OutboxMessage
@@ -31,60 +35,40 @@ WAITING_FOR_MEETING = "waiting for the meeting link"
 
 @dataclass
 class PassReport:
-    meetings_ready: int = 0
-    meetings_failed: int = 0
+    meetings: MeetingsReport = field(default_factory=MeetingsReport)
     sent: int = 0
     failed: int = 0
     waiting: int = 0
     superseded: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def busy(self) -> bool:
+        return bool(self.sent or self.failed or self.meetings.ready or self.meetings.failed)
+
     def __str__(self) -> str:
         return (
-            f"meetings: {self.meetings_ready} updated, {self.meetings_failed} failed; "
-            f"messages: {self.sent} sent, {self.failed} failed, {self.waiting} waiting, "
-            f"{self.superseded} superseded"
+            f"{self.meetings}; messages: {self.sent} sent, {self.failed} failed, "
+            f"{self.waiting} waiting, {self.superseded} superseded"
         )
 
 
-def sync_meetings(report: PassReport, include_failed: bool = False) -> None:
-    config = current_app.config
-    provider = provider_for(current_app)
-    for meeting_id in sync.due_meeting_ids(now(), include_failed):
-        meeting = sync.claim_meeting(
-            meeting_id, now(), config["OUTBOX_LEASE_SECONDS"], include_failed
-        )
-        if meeting is None:
-            db.session.rollback()
-            continue
-        action, request, sequence = sync.meeting_request(meeting)
-        external_id = meeting.external_id
-        db.session.commit()  # no transaction open while the provider answers
-        try:
-            if action == "create":
-                details = provider.create(request)
-            elif action == "move":
-                details = provider.move(external_id, request)
-            else:
-                details = provider.delete(external_id, request.organizer) if external_id else None
-        except (MeetingUnavailable, MeetingRefused) as error:
-            log.warning("Meeting for booking %s: %s", request.external_id, error)
-            meeting = db.session.get(Meeting, meeting_id)
-            final = isinstance(error, MeetingRefused)
-            sync.record_failure(meeting, error, now(), config["MEETING_RETRY_SECONDS"], final)
-            report.meetings_failed += 1
-            report.errors.append(str(error))
-        else:
-            meeting = db.session.get(Meeting, meeting_id)
-            sync.record_success(meeting, details, sequence, now())
-            report.meetings_ready += 1
-        db.session.commit()
+@dataclass(frozen=True)
+class Prepared:
+    envelope: Envelope
+    facts: object
+    attempts: int
+    pdf: bytes | None
 
 
-def _prepare(message_id: int, token: str, report: PassReport):
+def _prepare(message_id: int, token: str, report: PassReport) -> Prepared | None:
     """Read what the message needs; None when it must not (yet) be sent."""
     message = db.session.get(OutboxMessage, message_id)
     booking = message.booking
+    if booking is None:
+        # Messages about a referral alone get their composer with the feature
+        # that writes them; until then they are kept, and shown as failed.
+        raise LookupError(f"no e-mail is defined for a {message.kind} without a booking")
     if message.kind in NEEDS_MEETING:
         if booking.status != BookingStatus.CONFIRMED:
             queue.mark_superseded(message_id, token)
@@ -100,7 +84,18 @@ def _prepare(message_id: int, token: str, report: PassReport):
         facts, sequence=message.booking_sequence, recipient=message.recipient
     )
     envelope = Envelope(message.kind, message.recipient, message.message_id)
-    return envelope, facts, message.attempts
+    pdf = db.session.scalar(select(OutboxMessage.pdf).where(OutboxMessage.id == message_id))
+    return Prepared(envelope, facts, message.attempts, pdf)
+
+
+def _pdf_for(prepared: Prepared, message_id: int, token: str) -> bytes | None:
+    """The message's PDF: the one kept from an earlier attempt, or rendered now and kept."""
+    if prepared.envelope.kind not in WITH_PDF or prepared.pdf is not None:
+        return prepared.pdf
+    pdf = confirmation_pdf(prepared.facts, isolated=True)
+    queue.keep_pdf(message_id, token, pdf)
+    db.session.commit()
+    return pdf
 
 
 def deliver_one(message_id: int, mailer, report: PassReport) -> None:
@@ -109,14 +104,17 @@ def deliver_one(message_id: int, mailer, report: PassReport) -> None:
     db.session.commit()
     if token is None:
         return  # another worker has it
-    prepared = _prepare(message_id, token, report)
-    db.session.commit()
-    if prepared is None:
-        return
-    envelope, facts, attempts = prepared
+    attempts = db.session.get(OutboxMessage, message_id).attempts
     try:
-        mailer.send(compose(envelope, facts, now()))
+        prepared = _prepare(message_id, token, report)
+        db.session.commit()
+        if prepared is None:
+            return
+        mailer.send(
+            compose(prepared.envelope, prepared.facts, now(), _pdf_for(prepared, message_id, token))
+        )
     except Exception as error:  # noqa: BLE001 — any failure is kept on the message
+        db.session.rollback()
         if not isinstance(error, MailError):
             log.exception("Could not compose message %s", message_id)
         queue.record_failure(message_id, attempts, token, error, now())
@@ -138,6 +136,6 @@ def deliver_due(report: PassReport) -> None:
 def run_once(include_failed_meetings: bool = False) -> PassReport:
     """One pass: meetings first (messages wait for their links), then mail."""
     report = PassReport()
-    sync_meetings(report, include_failed_meetings)
+    report.meetings = sync_meetings(include_failed_meetings)
     deliver_due(report)
     return report

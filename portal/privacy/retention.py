@@ -16,7 +16,7 @@ Functions flush; the command commits.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from portal.audit.models import AuditEvent
 from portal.documents import storage
@@ -25,7 +25,7 @@ from portal.documents.operations import retention_starts
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
 from portal.referrals.models import Referral
-from portal.throttling.models import SignInFailure, SignInLock
+from portal.throttling.models import SignInCounter
 
 # Audit entries whose details hold what a member of staff typed (a NISS, an e-mail).
 TYPED_DETAILS = ("searched",)
@@ -71,15 +71,14 @@ def pseudonymise(referral: Referral, now: datetime) -> int:
     person = referral.representative
     if person is not None:
         person.company_name = person.full_name = person.email = person.phone = ""
-    booking_ids = [booking.id for booking in referral.bookings]
     for booking in referral.bookings:
         booking.outcome_note = ""
-    if booking_ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.booking_id.in_(booking_ids))
-            .values(recipient="", last_error=None)
-        )
+    # Every message of the case (the PDF of one never sent names the person too).
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.referral_id == referral.id)
+        .values(recipient="", last_error=None, pdf=None)
+    )
     files = 0
     documents = db.session.scalars(select(Document).where(Document.referral_id == referral.id))
     for document in documents:
@@ -111,9 +110,13 @@ def clear_audit_log(now: datetime, personal_days: int, audit_days: int) -> tuple
 
 
 def clear_sign_in_counters(now: datetime, window: timedelta) -> None:
-    """Failed sign-ins older than the counting window and locks that ended."""
-    db.session.execute(delete(SignInFailure).where(SignInFailure.failed_at < now - window))
-    db.session.execute(delete(SignInLock).where(SignInLock.locked_until < now))
+    """Sign-in counters whose window ended, unless they hold a lock still running."""
+    db.session.execute(
+        delete(SignInCounter).where(
+            SignInCounter.window_started_at < now - window,
+            or_(SignInCounter.locked_until.is_(None), SignInCounter.locked_until < now),
+        )
+    )
 
 
 def pseudonymise_due_cases(

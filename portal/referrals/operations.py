@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from portal.booking.models import Booking, BookingStatus
+from portal.booking.models import Booking
 from portal.extensions import db
 from portal.referrals import codes
 from portal.referrals.identifiers import (
@@ -126,17 +126,18 @@ class NotVoidable(Exception):
 def void_referral(referral: Referral, now: datetime) -> Booking | None:
     """Withdraw a code: it can no longer sign in; a booking it holds is released.
 
-    Returns the booking that was released, if any, so that the caller can tell
-    the person (the e-mail outbox hooks in there).
+    The release is the booking transition VOID: the seat is freed, the Teams
+    meeting deleted and, for a confirmed booking, the person told. Returns the
+    booking released, if any.
     """
+    from portal.booking import transitions
+
     if referral.voided_at is not None:
         raise NotVoidable()
     released = referral.active_booking
     if released is not None:
-        released.status = BookingStatus.CANCELLED
-        released.cancelled_at = now
-        released.sequence += 1
-    referral.voided_at = now
+        released = transitions.release(released, transitions.Action.VOID, now)
+    referral.voided_at = referral.voided_at or now
     db.session.flush()
     return released
 

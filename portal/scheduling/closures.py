@@ -5,9 +5,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from portal import notifications
-from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
+from portal.booking import transitions
+from portal.booking.models import ACTIVE_STATUSES, Booking
 from portal.extensions import db
+from portal.referrals.models import Referral
 from portal.scheduling.calendar import lisbon_to_utc, lisbon_today
 from portal.scheduling.models import Closure, Desk, Slot
 
@@ -43,10 +44,12 @@ def close_desk(
 ) -> ClosureResult:
     """Record a closure, release the bookings it hits and withdraw its free slots.
 
-    Released bookings are cancelled (with ``cancelled_reason="closure"``); their
-    codes stay usable, for at least ``valid_days`` more, so the person can choose
-    another time. Slots that never had a booking are deleted; the others keep
-    their history but get no seats, so they are never offered again.
+    Released bookings go through the booking transition CLOSE: cancelled (reason
+    "closure"), their meetings deleted, and the people with a confirmed booking
+    told, in their language, that the session is off and how to choose another
+    time. Their codes stay usable, for at least ``valid_days`` more. Slots that
+    never had a booking are deleted; the others keep their history but get no
+    seats, so they are never offered again.
     """
     if ends_on < starts_on:
         raise InvalidClosure("ends_on", "order")
@@ -55,22 +58,28 @@ def close_desk(
     closure = Closure(desk=desk, starts_on=starts_on, ends_on=ends_on, reason=reason.strip())
     db.session.add(closure)
     in_range = _slots_in(desk, starts_on, ends_on)
-    released = list(
-        db.session.scalars(
-            select(Booking)
-            .join(Slot, Slot.id == Booking.slot_id)
-            .where(*in_range, Booking.status.in_(ACTIVE_STATUSES))
-            .order_by(Slot.starts_at, Booking.id)
-        )
+    hit = (
+        select(Booking.id, Booking.referral_id)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(*in_range, Booking.status.in_(ACTIVE_STATUSES))
     )
-    # Holds were never confirmed to anyone: only confirmed bookings are told.
-    confirmed = [booking for booking in released if booking.status == BookingStatus.CONFIRMED]
-    for booking in released:
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_at, booking.cancelled_reason = now, "closure"
-        booking.sequence += 1
-        referral = booking.referral
-        referral.expires_at = max(referral.expires_at, now + timedelta(days=valid_days))
+    # Lock the referrals first, then the bookings, in id order: the order every
+    # booking transition takes its locks in, so a closure never deadlocks with them.
+    referral_ids = sorted({row.referral_id for row in db.session.execute(hit)})
+    db.session.execute(
+        select(Referral.id).where(Referral.id.in_(referral_ids)).with_for_update()
+    ).all()
+    released = []
+    for booking in db.session.scalars(
+        select(Booking)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(*in_range, Booking.status.in_(ACTIVE_STATUSES))
+        .order_by(Booking.id)
+    ).all():
+        try:
+            released.append(transitions.release(booking, transitions.Action.CLOSE, now, valid_days))
+        except transitions.BookingError:
+            continue  # a hold that lapsed at this very moment: nothing left to release
     has_bookings = select(Booking.id).where(Booking.slot_id == Slot.id).exists()
     removed = db.session.execute(
         delete(Slot).where(*in_range, ~has_bookings),
@@ -79,12 +88,5 @@ def close_desk(
     for slot in db.session.scalars(select(Slot).where(*in_range)):
         slot.capacity = 0
     db.session.flush()
-    notify_people_of_closure(confirmed, now)
+    released.sort(key=lambda booking: (booking.slot.starts_at, booking.id))
     return ClosureResult(closure, released, removed)
-
-
-def notify_people_of_closure(bookings: list[Booking], now: datetime) -> None:
-    """Tell each person, in their language, that their session is off and how to
-    choose another time: an outbox row per booking, in this same transaction."""
-    for booking in bookings:
-        notifications.booking_released_by_closure(booking, now)

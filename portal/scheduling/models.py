@@ -12,7 +12,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.database import UTCDateTime
 from portal.enums import enum_column_type
@@ -61,6 +61,8 @@ class Desk(db.Model):
     # The Microsoft Entra user (object id or user principal name) who organises the
     # desk's Teams meetings; the tenant's application access policy must cover them.
     teams_organizer: Mapped[str | None] = mapped_column(String(254))
+    # Its object id, as the meeting provider resolved it (cleared when it changes).
+    teams_organizer_id: Mapped[str | None] = mapped_column(String(254))
 
     centre: Mapped[DistrictCentre] = relationship(back_populates="desks")
     opening_hours: Mapped[list["OpeningHours"]] = relationship(
@@ -72,6 +74,12 @@ class Desk(db.Model):
         back_populates="desk", cascade="all, delete-orphan", order_by="Closure.starts_on"
     )
     subjects: Mapped[list["Subject"]] = relationship(secondary=desk_subjects)
+
+    @validates("teams_organizer")
+    def _forget_resolved_organizer(self, _key, value):
+        if value != self.teams_organizer:
+            self.teams_organizer_id = None
+        return value
 
 
 class OpeningHours(db.Model):

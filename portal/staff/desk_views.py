@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.audit.models import AuditAction
-from portal.booking import operations
+from portal.booking import transitions
 from portal.booking.agenda import AGENDA_COLUMNS, agenda
 from portal.clock import now
 from portal.device_check.labels import CHECK_LABELS, OUTCOME_LABELS
@@ -60,10 +60,14 @@ def booking(booking_id):
     form = OutcomeForm(obj=booking if booking.outcome else None)
     if form.validate_on_submit():
         try:
-            operations.record_outcome(
+            transitions.record_outcome(
                 booking, form.outcome.data, form.note.data or "", now(), current_user.id
             )
-        except operations.NotChangeable:
+        except transitions.CancelledMeanwhile:
+            form.outcome.errors.append(
+                _("This booking was cancelled meanwhile, so nothing was recorded.")
+            )
+        except transitions.BookingError:
             form.outcome.errors.append(
                 _("This can be recorded only for a confirmed session whose time has come.")
             )

@@ -31,7 +31,7 @@ def account_key(throttle: Throttle, email: str) -> str:
 
 
 def address_throttle() -> Throttle:
-    """Failures per source address: a higher limit than per account, since staff in one
+    """Attempts per source address: a higher limit than per account, since staff in one
     office share an address and one colleague's typos must not lock the others out;
     yet one machine trying many accounts is stopped."""
     throttle = current_app.extensions["throttle"]
@@ -40,30 +40,35 @@ def address_throttle() -> Throttle:
 
 
 def attempt(email: str, password: str) -> StaffSignIn:
-    """Check an e-mail and password; every failure gets the same message."""
+    """Check an e-mail and password; every failure gets the same message.
+
+    The attempt is counted before the password is checked, first against the source
+    address (a network that is paused counts nothing against the accounts it tries),
+    then against the account; a right password is forgiven on both.
+    """
     throttle, by_address = current_app.extensions["throttle"], address_throttle()
     moment = now()
-    account_keys = [account_key(throttle, email)]
-    address_keys = [by_address.key("staff-address", request.remote_addr or "")]
-    locked_until = throttle.locked_until(account_keys, moment)
-    if locked_until is not None:
-        message = _(
-            "Too many attempts. For your security, signing in with this address is paused "
-            "until %(time)s (Lisbon time).",
-            time=clock_time(locked_until),
-        )
-        return StaffSignIn(error=message, locked_until=locked_until)
-    locked_until = by_address.locked_until(address_keys, moment)
-    if locked_until is not None:
+    from_address = by_address.attempt(
+        [by_address.key("staff-address", request.remote_addr or "")], moment
+    )
+    if not from_address.allowed:
         message = _(
             "Too many attempts from this network. For your security, signing in from it is "
             "paused until %(time)s (Lisbon time).",
-            time=clock_time(locked_until),
+            time=clock_time(from_address.locked_until),
         )
-        return StaffSignIn(error=message, locked_until=locked_until)
+        return StaffSignIn(error=message, locked_until=from_address.locked_until)
+    counted = throttle.attempt([account_key(throttle, email)], moment)
+    if not counted.allowed:
+        message = _(
+            "Too many attempts. For your security, signing in with this address is paused "
+            "until %(time)s (Lisbon time).",
+            time=clock_time(counted.locked_until),
+        )
+        return StaffSignIn(error=message, locked_until=counted.locked_until)
     account = authenticate(email, password)
     if account is None:
-        throttle.record_failure(account_keys, moment)
-        by_address.record_failure(address_keys, moment)
         return StaffSignIn(error=_("The e-mail address or the password is not right."))
+    throttle.forgive(counted)  # a right password does not count
+    by_address.forgive(from_address)
     return StaffSignIn(account=account)

@@ -1,22 +1,22 @@
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database import UTCDateTime
 from portal.extensions import db
 
 
-class SignInFailure(db.Model):
-    __tablename__ = "sign_in_failures"
+class SignInCounter(db.Model):
+    """Sign-in attempts per key (a hashed code, address or e-mail) in the current window.
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), index=True)
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    One row per key, changed only by one atomic upsert (``service.DatabaseStore``):
+    concurrent attempts each count, and none can slip between a read and a write.
+    """
 
-
-class SignInLock(db.Model):
-    __tablename__ = "sign_in_locks"
+    __tablename__ = "sign_in_counters"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    locked_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

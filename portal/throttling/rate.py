@@ -6,14 +6,14 @@ configured, so every worker and machine sees the same count.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Integer, String, case
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database import UTCDateTime
 from portal.extensions import db
+from portal.throttling.counting import moment, upsert
 from portal.throttling.service import hashed_key
-from portal.transaction import commit_early
+from portal.transaction import counter_transaction
 
 WINDOW = timedelta(minutes=1)
 
@@ -28,24 +28,21 @@ class RateCounter(db.Model):
 
 class DatabaseCounter:
     def hit(self, key: str, now: datetime) -> int:
-        """Count one request; return the count in the current window."""
-        counter = db.session.get(RateCounter, key, with_for_update=True)
-        if counter is None:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(RateCounter(key=key, window_started_at=now, count=1))
-                commit_early()
-                return 1
-            except IntegrityError:  # a concurrent first request created it
-                counter = db.session.get(
-                    RateCounter, key, with_for_update=True, populate_existing=True
-                )
-        if counter.window_started_at <= now - WINDOW:
-            counter.window_started_at, counter.count = now, 0
-        counter.count += 1
-        count = counter.count
-        commit_early()  # the count stands, and its row lock is released at once
-        return count
+        """Count one request (one atomic upsert); return the count in the current window."""
+        table = RateCounter.__table__
+        row = table.c
+        ended = row.window_started_at <= moment(now - WINDOW)
+        with counter_transaction() as connection:
+            return upsert(
+                connection,
+                table,
+                {"key": key, "window_started_at": now, "count": 1},
+                {
+                    "count": case((ended, 1), else_=row.count + 1),
+                    "window_started_at": case((ended, moment(now)), else_=row.window_started_at),
+                },
+                [row.count],
+            ).count
 
 
 class RedisCounter:

@@ -45,4 +45,5 @@ def test_the_pdf_needs_a_signed_in_referral_with_a_confirmed_booking(app, client
     world = create_world(clock.now)
     assert client.get_redirect("/a-minha-marcacao/confirmacao.pdf").endswith("/")
     sign_in(client, world.referral)
-    client.get("/a-minha-marcacao/confirmacao.pdf", status=404)
+    # No confirmed booking yet: the page the person needs instead (the times).
+    assert client.get_redirect("/a-minha-marcacao/confirmacao.pdf").endswith("/marcar/horarios")

@@ -9,7 +9,7 @@ from babel.dates import format_date
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from portal.booking import operations
+from portal.booking import transitions
 from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
 from portal.extensions import db
 from portal.referrals.models import Referral
@@ -73,7 +73,7 @@ def active_on(slot_id):
 
 def another_referral_holds(world, slot_id, now):
     other = create_referral(world.subject, now)
-    operations.hold(other, slot_id, now, 15, booking_window(now, 1, 15))
+    transitions.hold(other, [slot_id], now, 15, booking_window(now, 1, 15))
     db.session.commit()
     return other
 

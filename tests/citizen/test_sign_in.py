@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from portal.booking import operations
+from portal.booking import transitions
 from portal.booking.models import Booking, BookingStatus
 from portal.extensions import db
 from portal.referrals import codes
@@ -235,9 +235,9 @@ def test_cancelled_code_is_explained(app, client, clock):
     world = create_world(clock.now)
     window = booking_window(clock.now, 1, 15)
     slot_id = first_offered_slot_id(world, clock.now)
-    booking = operations.hold(world.referral, slot_id, clock.now, 15, window)
-    operations.confirm(booking, clock.now)
-    operations.cancel(booking, clock.now)
+    booking = transitions.hold(world.referral, [slot_id], clock.now, 15, window)
+    transitions.confirm(booking, clock.now)
+    transitions.cancel(booking, clock.now)
     db.session.commit()
     english(client)
 
@@ -274,7 +274,7 @@ def test_session_expired_page_is_translated(app, client):
 def test_signing_in_again_resumes_a_held_time(app, client, clock):
     world = create_world(clock.now)
     slot_id = first_offered_slot_id(world, clock.now)
-    operations.hold(world.referral, slot_id, clock.now, 15, booking_window(clock.now, 1, 15))
+    transitions.hold(world.referral, [slot_id], clock.now, 15, booking_window(clock.now, 1, 15))
     db.session.commit()
 
     location = client.submit("/", {"code": world.referral.code, "identifier": CITIZEN_NISS})

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
-from portal.booking import operations as booking_operations
+from portal.booking import transitions
 from portal.documents import operations
 from portal.documents.checklist import checklist
 from portal.extensions import db
@@ -17,10 +17,10 @@ def booked_with_document(app, now, cancel=False):
     referral = world.referral
     window = booking_window(now, 1, 15)
     slot = offered_slots(world.subject, referral.audience, window, now)[0]
-    booking = booking_operations.hold(referral, slot.slot_id, now, 15, window)
-    booking_operations.confirm(booking, now)
+    booking = transitions.hold(referral, [slot.slot_id], now, 15, window)
+    transitions.confirm(booking, now)
     if cancel:
-        booking_operations.cancel(booking, now)
+        transitions.cancel(booking, now)
     limits = operations.Limits.from_config(app.config)
     document = operations.add_document(
         referral, checklist(referral)[0], "cc.pdf", samples.pdf(), now, limits

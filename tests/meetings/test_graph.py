@@ -1,62 +1,63 @@
-"""The Graph client against the double, over real HTTP on loopback."""
+"""The Graph client against the strict double, over real HTTP on loopback."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from portal.meetings.graph import GraphProvider
-from portal.meetings.providers import MeetingRefused, MeetingRequest, MeetingUnavailable
+from portal.meetings.providers import (
+    MeetingConfigurationError,
+    MeetingRefused,
+    MeetingRequest,
+    MeetingUnavailable,
+)
 from tests.conftest import graph_settings
-from tests.doubles.graph import ORGANIZER
+from tests.doubles.graph import ORGANIZER, ORGANIZER_ID, OTHER_ORGANIZER_ID
 
 START = datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
 
 
-class Sleeps(list):
-    """Records the waits the client asks for instead of waiting."""
-
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
 @pytest.fixture
-def sleeps():
-    return Sleeps()
+def client(graph):
+    return GraphProvider.from_config(graph_settings(graph))
 
 
-@pytest.fixture
-def client(graph, sleeps):
-    settings = graph_settings(graph)
-    settings.update(GRAPH_MAX_ATTEMPTS=4, GRAPH_MAX_BACKOFF_SECONDS=30)
-    provider = GraphProvider.from_config(settings)
-    provider.sleep = sleeps
-    return provider
-
-
-def request_for(booking_id="42", start=START):
+def request_for(booking_id="42", start=START, organizer_id=ORGANIZER_ID):
     return MeetingRequest(
         external_id=booking_id,
-        organizer=ORGANIZER,
+        organizer_id=organizer_id,
         subject="Segurança Social – Contribuições – ABCD-EFGH-JKMN",
         starts_at=start,
         ends_at=start + timedelta(minutes=30),
     )
 
 
-def test_creates_the_meeting_with_an_app_token_and_lobby_settings(graph, client):
+def test_a_upn_is_resolved_to_the_organizer_s_object_id(graph, client):
+    assert client.organizer_id(ORGANIZER) == ORGANIZER_ID
+    assert client.organizer_id(ORGANIZER_ID) == ORGANIZER_ID, "an id needs no call"
+    ((method, path, _body),) = graph.graph_calls()
+    assert (method, path) == ("GET", f"/v1.0/users/{ORGANIZER}?$select=id")
+    with pytest.raises(MeetingRefused, match="404 Request_ResourceNotFound"):
+        client.organizer_id("nobody@seg-social.pt")
+
+
+def test_creates_the_meeting_under_its_organizer_with_lobby_settings(graph, client):
     details = client.create(request_for())
 
     assert graph.problems == []
     assert graph.token_requests == 1
     create, settings = graph.graph_calls()
-    assert create[:2] == ("POST", f"/v1.0/users/{ORGANIZER}/onlineMeetings/createOrGet")
+    base = f"/v1.0/users/{ORGANIZER_ID}/onlineMeetings"
+    assert create[:2] == ("POST", f"{base}/createOrGet")
     assert create[2]["externalId"] == "42"
+    assert create[2]["participants"]["organizer"]["identity"]["user"]["id"] == ORGANIZER_ID
     assert create[2]["startDateTime"] == "2026-11-27T10:30:00Z"
     assert create[2]["endDateTime"] == "2026-11-27T11:00:00Z"
-    assert settings[0] == "PATCH" and settings[1].endswith(details.id)
+    assert settings[:2] == ("PATCH", f"{base}/{details.id}")
     assert settings[2]["lobbyBypassSettings"]["scope"] == "organization"
     assert settings[2]["allowedPresenters"] == "organizer"
     meeting = graph.meetings[details.id]
+    assert graph.owners[details.id] == ORGANIZER_ID
     assert details.join_url == meeting["joinWebUrl"]
     assert details.join_meeting_id == meeting["joinMeetingIdSettings"]["joinMeetingId"]
     assert details.passcode == meeting["joinMeetingIdSettings"]["passcode"]
@@ -68,6 +69,15 @@ def test_create_again_returns_the_existing_meeting(graph, client):
     assert first == second
     assert len(graph.meetings) == 1
     assert graph.token_requests == 1, "the token is cached"
+
+
+def test_a_meeting_exists_only_under_its_organizer(graph, client):
+    created = client.create(request_for())
+    with pytest.raises(MeetingRefused, match="404"):
+        client.move(created.id, request_for(organizer_id=OTHER_ORGANIZER_ID))
+    with pytest.raises(MeetingRefused, match="404"):
+        client.move(created.id, request_for(organizer_id=ORGANIZER))  # a UPN in the path
+    assert len(graph.problems) == 2, "the double notices both mistakes"
 
 
 def test_a_token_about_to_expire_is_replaced_before_use(graph, client):
@@ -86,36 +96,35 @@ def test_a_401_fetches_a_new_token_once(graph, client):
     assert graph.token_requests == 2
 
 
-def test_429_waits_as_long_as_retry_after_says(graph, client, sleeps):
-    graph.fail_next(429, code="TooManyRequests", retry_after="2.5")
-    assert client.create(request_for()).join_url
-    assert sleeps == [2.5]
-
-
-def test_retry_after_is_capped(graph, client, sleeps):
-    client.max_backoff = 3
-    graph.fail_next(503, retry_after="120")
-    client.create(request_for())
-    assert sleeps == [3]
-
-
-def test_503_then_success_with_exponential_backoff(graph, client, sleeps):
-    graph.fail_next(503, times=2)
-    graph.fail_next(504, code="GatewayTimeout")
-    assert client.create(request_for()).join_url
-    assert sleeps == [1, 2, 4]
-
-
-def test_a_service_that_stays_down_is_unavailable(graph, client, sleeps):
-    graph.fail_next(503, times=10, retry_after="1")
-    with pytest.raises(MeetingUnavailable, match="503"):
+def test_a_wrong_client_secret_is_a_configuration_error_not_a_retry(graph, client):
+    graph.client_secret = "the secret was rotated"
+    with pytest.raises(MeetingConfigurationError, match="invalid_client: AADSTS7000215"):
         client.create(request_for())
-    assert len(sleeps) == 3, "four attempts in all"
+    assert graph.token_requests == 1 and graph.graph_calls() == []
 
 
-def test_other_errors_are_refusals_with_graph_s_code(graph, client):
+@pytest.mark.parametrize("status, code", [(429, "TooManyRequests"), (503, "ServiceUnavailable")])
+def test_throttling_and_outages_never_sleep_and_say_how_long_to_wait(graph, client, status, code):
+    graph.fail_next(status, code=code, retry_after="2.5")
+    with pytest.raises(MeetingUnavailable, match=f"{status} {code}") as raised:
+        client.create(request_for())
+    assert raised.value.retry_after == 2.5
+    assert len(graph.graph_calls()) == 1, "one call, no waiting inside it"
+    assert client.create(request_for()).join_url
+
+
+def test_errors_keep_graph_s_code_request_id_and_date(graph, client):
     graph.fail_next(403, code="Forbidden")
-    with pytest.raises(MeetingRefused, match="403 Forbidden"):
+    with pytest.raises(MeetingRefused) as refused:
+        client.create(request_for())
+    assert "403 Forbidden" in str(refused.value)
+    assert "request-id " in str(refused.value) and "request-id ?" not in str(refused.value)
+    assert "date 20" in str(refused.value)
+
+
+def test_an_answer_without_join_web_url_is_refused_cleanly(graph, client):
+    graph.without_join_url = 1
+    with pytest.raises(MeetingRefused, match="no joinWebUrl"):
         client.create(request_for())
 
 
@@ -132,16 +141,15 @@ def test_move_patches_the_same_meeting_and_delete_removes_it(graph, client):
     moved = client.move(created.id, request_for(start=later))
     assert moved.join_url == created.join_url
     assert graph.meetings[created.id]["startDateTime"] == "2026-11-28T10:30:00Z"
-    client.delete(created.id, ORGANIZER)
+    client.delete(created.id, ORGANIZER_ID)
     assert graph.meetings == {}
-    client.delete(created.id, ORGANIZER)  # already gone: fine
+    client.delete(created.id, ORGANIZER_ID)  # already gone: fine
     assert graph.problems == []
 
 
-def test_an_unreachable_service_is_unavailable(sleeps):
+def test_an_unreachable_service_is_unavailable():
     provider = GraphProvider(
         "t", "c", "s", "http://127.0.0.1:9/{tenant}/token", "http://127.0.0.1:9/v1.0", timeout=1
     )
-    provider.sleep = sleeps
     with pytest.raises(MeetingUnavailable):
         provider.create(request_for())

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.booking import operations
+from portal.booking import transitions
 from portal.booking.models import BookingStatus
 from portal.extensions import db
 from portal.i18n import long_date
 from portal.meetings.models import MeetingStatus
+from portal.meetings.worker import sync_meetings
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
 from portal.outbox.worker import PassReport, deliver_due, run_once
 from portal.scheduling.models import Slot
@@ -53,7 +54,7 @@ def test_confirmation_is_sent_once_with_pdf_and_invite(app, clock, graph, smtp, 
     assert len(smtp.messages) == 0, "nothing is sent inside the confirming transaction"
 
     report = run_once()
-    assert (report.meetings_ready, report.sent) == (1, 1)
+    assert (report.meetings.ready, report.sent) == (1, 1)
     assert graph.problems == []
     (meeting,) = graph.meetings.values()
     join_url = meeting["joinWebUrl"]
@@ -124,7 +125,7 @@ def test_graph_outage_confirms_the_booking_and_the_mail_waits_for_the_link(
     booking = create_confirmed_booking(world, clock.now)
 
     report = run_once()
-    assert (report.meetings_failed, report.sent, report.waiting) == (1, 0, 1)
+    assert (report.meetings.failed, report.sent, report.waiting) == (1, 0, 1)
     assert booking.meeting.status == MeetingStatus.PENDING
     assert "503" in booking.meeting.last_error
     assert booking.status == BookingStatus.CONFIRMED
@@ -133,7 +134,7 @@ def test_graph_outage_confirms_the_booking_and_the_mail_waits_for_the_link(
     graph.failures.clear()
     clock.advance(seconds=app.config["MEETING_RETRY_SECONDS"])
     report = run_once()
-    assert (report.meetings_ready, report.sent) == (1, 1)
+    assert (report.meetings.ready, report.sent) == (1, 1)
     (meeting,) = graph.meetings.values()
     assert meeting["joinWebUrl"] in smtp.messages[0].get_body(("plain",)).get_content()
 
@@ -159,7 +160,9 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
     (meeting,) = graph.meetings.values()
     new_slot = another_slot(booking, clock.now)
 
-    operations.reschedule(booking, new_slot.id, clock.now, booking_window(clock.now, 1, 15))
+    transitions.reschedule(
+        booking, [new_slot.id], clock.now, booking_window(clock.now, 1, 15), None
+    )
     db.session.commit()
     assert run_once().sent == 1
     assert graph.graph_calls("PATCH")[-1][2]["startDateTime"] == new_slot.starts_at.strftime(
@@ -176,7 +179,7 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
     assert str(event["URL"]) == meeting["joinWebUrl"]
     assert pdf_of(moved) is not None
 
-    operations.cancel(booking, clock.now)
+    transitions.cancel(booking, clock.now)
     db.session.commit()
     assert run_once().sent == 1
     assert graph.meetings == {}, "the meeting is deleted"
@@ -193,7 +196,9 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
 def test_a_change_before_delivery_sends_one_up_to_date_message(app, clock, smtp, world):
     booking = create_confirmed_booking(world, clock.now)
     new_slot = another_slot(booking, clock.now)
-    operations.reschedule(booking, new_slot.id, clock.now, booking_window(clock.now, 1, 15))
+    transitions.reschedule(
+        booking, [new_slot.id], clock.now, booking_window(clock.now, 1, 15), None
+    )
     db.session.commit()
 
     assert run_once().sent == 1
@@ -224,10 +229,7 @@ def test_the_reminder_goes_out_24_hours_before(app, clock, smtp, world):
 
 def test_two_workers_deliver_each_message_once(app, clock, smtp, world):
     create_confirmed_booking(world, clock.now)
-    run_once_meetings_only = PassReport()
-    from portal.outbox.worker import sync_meetings
-
-    sync_meetings(run_once_meetings_only)
+    sync_meetings()
     start = threading.Barrier(2)
     reports = []
 

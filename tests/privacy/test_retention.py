@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.audit.log import record
 from portal.audit.models import AuditAction, AuditEvent
-from portal.booking import operations as booking_operations
+from portal.booking import transitions
 from portal.device_check.browsers import browser_from_user_agent
 from portal.device_check.results import record_declaration
 from portal.documents import operations as documents
@@ -76,7 +76,7 @@ def case(app, clock):
         referral, booking, answers, browser_from_user_agent("Firefox/128.0"), clock.now
     )
     clock.now = booking.slot.ends_at
-    booking_operations.record_outcome(booking, "attended", "Rita trouxe o mandato.", clock.now)
+    transitions.record_outcome(booking, "attended", "Rita trouxe o mandato.", clock.now)
     record(clock.now, AuditAction.VIEWED, "referral-list", None, "searched", query=COMPANY_NISS)
     db.session.commit()
     period = figures.Period(clock.now.date() - timedelta(days=60), clock.now.date())

@@ -5,7 +5,7 @@ from datetime import date, time
 from sqlalchemy import select
 
 from portal.accounts.models import Account
-from portal.booking import operations
+from portal.booking import transitions
 from portal.extensions import db
 from portal.scheduling.models import Desk, DistrictCentre, Subject
 from portal.scheduling.slots import booking_window, offered_slots, slot_times
@@ -136,8 +136,8 @@ def test_the_evaluation_page_draws_accessible_charts_with_the_same_figures(app, 
     world.referral.in_person_date = date(2026, 12, 14)
     window = booking_window(clock.now, 1, 15)
     first = offered_slots(world.subject, world.referral.audience, window, clock.now)[0]
-    booking = operations.hold(world.referral, first.slot_id, clock.now, 15, window)
-    operations.confirm(booking, clock.now)  # tomorrow: 1 day, 18 days before in person
+    booking = transitions.hold(world.referral, [first.slot_id], clock.now, 15, window)
+    transitions.confirm(booking, clock.now)  # tomorrow: 1 day, 18 days before in person
     db.session.commit()
     manager(client)
 
