@@ -31,12 +31,6 @@ def sign_out() -> None:
     session.clear()
 
 
-def end_case_sessions(referral: Referral) -> None:
-    """The case is over (the person cancelled): end its sessions everywhere, this one too."""
-    sessions.end_sessions_of(referral)
-    session.clear()
-
-
 def signed_in_referral() -> Referral | None:
     """The referral of this request's live session (checked on the server), or None."""
     if "signed_in_referral" not in g:

@@ -1,10 +1,9 @@
 """Citizen journey: sign in → choose a time → review → confirm; then manage."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.booking import transitions
-from portal.booking.models import Booking, BookingStatus
 from portal.citizen import bp, sign_in
 from portal.citizen.booking_messages import tell_refusal
 from portal.citizen.forms import (
@@ -18,7 +17,6 @@ from portal.citizen.journey import (
     after_hold,
     booking_named,
     confirmed_booking,
-    end_case_sessions,
     missing_step,
     next_step,
     offer_window,
@@ -38,10 +36,6 @@ from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
 
 bp.context_processor(session_timeout)
-# After cancelling, the session is over; this key (booking id, until when) shows the
-# confirmation a few minutes longer (a reload, the other language), and nothing else.
-CANCELLED_KEY = "cancelled_booking"
-CANCELLED_PAGE_SECONDS = 600
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -256,23 +250,18 @@ def cancel(referral):
         except transitions.BookingError as error:
             tell_refusal(error, booking, attempted="cancel")
             return redirect(url_for("citizen.my_booking"))
-        # The code is used up: nothing more can be done with this session, or a copy of it.
-        end_case_sessions(referral)
-        session[CANCELLED_KEY] = [booking.id, now().timestamp() + CANCELLED_PAGE_SECONDS]
         return redirect(url_for("citizen.cancelled"))
     booking = confirmed_booking(referral)
     return render_template("citizen/cancel.html", booking=booking, form=form)
 
 
 @bp.route("/a-minha-marcacao/cancelada")
-def cancelled():
-    """Shown right after cancelling, for a few minutes (the session has ended by then)."""
-    booking_id, until = session.get(CANCELLED_KEY) or (None, 0)
-    booking = db.session.get(Booking, booking_id) if now().timestamp() < until else None
-    if booking is None or booking.status != BookingStatus.CANCELLED:
-        session.pop(CANCELLED_KEY, None)
-        return redirect(url_for("citizen.landing"))
-    return render_template("citizen/cancelled.html", referral=booking.referral, booking=booking)
+@referral_required
+def cancelled(referral):
+    booking = referral.latest_booking
+    if booking is None or booking.status != "cancelled":
+        abort(404)
+    return render_template("citizen/cancelled.html", referral=referral, booking=booking)
 
 
 @bp.route("/sessao/prolongar", methods=["POST"])

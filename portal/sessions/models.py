@@ -11,9 +11,9 @@ class CitizenSession(db.Model):
     """One signed-in session of a person with their reference code.
 
     The session cookie holds a random token; this row holds its SHA-256 digest.
-    A cookie is only good while its row exists: signing out, the case ending
-    (cancelled, withdrawn, expired) or the phone line withdrawing the code delete
-    the row, so a copy of the cookie taken before is useless after.
+    A cookie is only good while its row exists: signing out, the phone line
+    withdrawing or re-issuing the code, the desk recording the outcome, or the code
+    expiring delete the row, so a copy of the cookie taken before is useless after.
     """
 
     __tablename__ = "citizen_sessions"

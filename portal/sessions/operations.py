@@ -12,6 +12,8 @@ from portal.sessions.models import CitizenSession
 
 # last_seen_at is written at most this often (not on every request).
 TOUCH_INTERVAL = timedelta(minutes=1)
+# States of a code in which its sessions end at their next request.
+ENDED = (ReferralState.VOIDED, ReferralState.EXPIRED)
 
 
 def _digest(token: str) -> str:
@@ -41,8 +43,10 @@ def session_referral(token: str | None, now: datetime) -> Referral | None:
     """The referral whose live session this token is, or None.
 
     None when the session was ended (signed out, case over), or never existed.
-    A case that can no longer be used (the code cancelled, withdrawn or expired)
-    ends all its sessions here.
+    A code that was withdrawn or has expired ends all its sessions here. A cancelled
+    one does not: the person still reads what happened (a second click in another
+    window is told the booking was cancelled) until they sign out or the session
+    times out; the code itself can no longer sign in.
     """
     if not token:
         return None
@@ -52,7 +56,7 @@ def session_referral(token: str | None, now: datetime) -> Referral | None:
     if row is None:
         return None
     referral = row.referral
-    if referral.state(now) is not ReferralState.ACTIVE:
+    if referral.state(now) in ENDED:
         end_sessions_of(referral)
         return None
     if row.last_seen_at <= now - TOUCH_INTERVAL:
