@@ -68,6 +68,15 @@ def _errors(response) -> list[str]:
 
 
 @pytest.fixture
+def app_settings():
+    """Twenty requests at once in one process, each holding its request's connection and
+    taking a second, short one for the upload counter (portal.transaction
+    counter_transaction): a pool for all of them, or they wait on each other for a
+    connection. A gunicorn worker needs the same: pool ≥ 2 × its threads."""
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 25}}
+
+
+@pytest.fixture
 def live(app, clock):
     app.config.update(SERVER_NAME=None, DOCUMENT_UPLOADS_PER_MINUTE=1000)
     world = create_world(clock.now)
