@@ -5,11 +5,19 @@
 ``PORTAL_HOLD_MINUTES=20`` is an int). docs/settings.md lists every key.
 """
 
+import math
 import secrets
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from portal.malware import scan_turned_off
+
+PACKAGE = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE.parent
+MIN_SECRET_BITS = 128
+MIN_HSTS_SECONDS = 365 * 24 * 3600
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 DEFAULTS = {
     # "production" or "development"; production is the default so that a
@@ -40,6 +48,9 @@ DEFAULTS = {
     "SIGN_IN_MAX_FAILURES": 5,
     "SIGN_IN_WINDOW_MINUTES": 15,
     "SIGN_IN_LOCK_MINUTES": 15,
+    # Staff sign-in: failures are counted per account (SIGN_IN_MAX_FAILURES) and, with
+    # this higher limit (offices share an address), per source address.
+    "STAFF_SIGN_IN_MAX_FAILURES_PER_ADDRESS": 30,
     # Counters live in the database unless a Redis URL is given (shared by all workers).
     "RATELIMIT_REDIS_URL": None,
     # Number of reverse proxies in front of the app whose X-Forwarded-For to trust.
@@ -50,6 +61,8 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
+    # Production sends Strict-Transport-Security with this max-age (at least a year).
+    "HSTS_SECONDS": 31_536_000,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Staff passwords: werkzeug's scrypt (N=2¹⁵, r=8, p=1); ~0.25 s per check on purpose.
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
@@ -61,6 +74,8 @@ DEFAULTS = {
     "ENTRA_CLIENT_SECRET": None,
     # Lifetime of access tokens issued to integration clients (seconds).
     "API_TOKEN_SECONDS": 3600,
+    # Token requests per minute, per client id and per address (then 429).
+    "API_TOKEN_REQUESTS_PER_MINUTE": 10,
     # Documents: stored outside the web root (None: instance/documents).
     "DOCUMENTS_DIRECTORY": None,
     "DOCUMENT_MAX_FILE_BYTES": 10 * 1024 * 1024,
@@ -68,10 +83,24 @@ DEFAULTS = {
     "DOCUMENT_MAX_TOTAL_BYTES": 30 * 1024 * 1024,
     # Larger images are refused as decompression bombs (a 50-megapixel phone photo passes).
     "DOCUMENT_MAX_IMAGE_PIXELS": 60_000_000,
+    # Memory the decoded pixels of one image may take: larger JPEGs are decoded at a
+    # reduced scale, other images are refused (Pillow holds RGB as 4 bytes a pixel).
+    "DOCUMENT_MAX_IMAGE_DECODED_BYTES": 64 * 1024 * 1024,
+    # Uploads (sent or replaced files) per booking per minute; then a 429 page.
+    "DOCUMENT_UPLOADS_PER_MINUTE": 10,
     "DOCUMENT_RETENTION_DAYS": 30,
+    # Malware scanning of uploads by ClamAV's clamd: a unix socket, or host and port.
+    # Production refuses to start without one unless MALWARE_SCAN is "off".
+    "CLAMD_SOCKET": None,
+    "CLAMD_HOST": None,
+    "CLAMD_PORT": 3310,
+    "CLAMD_TIMEOUT_SECONDS": 30,
+    "MALWARE_SCAN": None,
     # Device check: network test requests per minute per booking, and bytes per transfer.
     "DEVICE_CHECK_REQUESTS_PER_MINUTE": 30,
     "DEVICE_CHECK_MAX_TRANSFER_BYTES": 2 * 1024 * 1024,
+    # Device-check results (or declarations) a booking may save per minute.
+    "DEVICE_CHECK_RESULTS_PER_MINUTE": 5,
     "PHONE_LINE_NUMBER": "300 502 502",
     "PHONE_LINE_NUMBER_ABROAD": "+351 210 545 400",
     # Absolute address of the portal, for links in e-mails, PDFs and calendar invites
@@ -164,7 +193,10 @@ def load_config(app, overrides=None):
     _choose_meeting_provider(app)
     _check_brand_logo(app)
     if app.config["ENVIRONMENT"] == "production":
-        _check_production_services(app)
+        # Every problem at once, so one start tells the operator all there is to fix.
+        problems = _production_service_problems(app) + _production_safety_problems(app)
+        if problems:
+            raise ConfigurationError("Production cannot start:\n- " + "\n- ".join(problems))
 
 
 def _ensure_secret_key(app, development):
@@ -174,7 +206,7 @@ def _ensure_secret_key(app, development):
     if not development:
         raise ConfigurationError(
             "PORTAL_SECRET_KEY must be set to a random value of at least 32 characters "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            f"(for example: {GENERATE_SECRET})."
         )
     # Development only: generate once and keep it in instance/ so sessions survive restarts.
     path = Path(app.instance_path) / "secret_key"
@@ -210,9 +242,9 @@ def _choose_meeting_provider(app):
     app.config["MEETING_PROVIDER"] = provider
 
 
-def _check_production_services(app):
+def _production_service_problems(app) -> list[str]:
     config = app.config
-    missing = []
+    problems, missing = [], []
     if config["MEETING_PROVIDER"] == "graph":
         missing += [
             f"PORTAL_{key}"
@@ -221,7 +253,58 @@ def _check_production_services(app):
         ]
     if not config["MAIL_SERVER"]:
         missing.append("PORTAL_MAIL_SERVER")
+    if not scan_turned_off(config) and not (config["CLAMD_SOCKET"] or config["CLAMD_HOST"]):
+        missing.append(
+            "PORTAL_CLAMD_SOCKET or PORTAL_CLAMD_HOST (a malware scanner; "
+            "PORTAL_MALWARE_SCAN=off runs without one)"
+        )
     if missing:
-        raise ConfigurationError(f"Production needs these settings: {', '.join(missing)}.")
+        problems.append(f"Production needs these settings: {', '.join(missing)}.")
     if not str(config["PUBLIC_URL"] or "").startswith("https://"):
-        raise ConfigurationError("PORTAL_PUBLIC_URL must be the portal's https:// address.")
+        problems.append("PORTAL_PUBLIC_URL must be the portal's https:// address.")
+    return problems
+
+
+def estimated_entropy_bits(text: str) -> float:
+    """Bits of entropy in ``text``, estimated from how often each character occurs.
+
+    Length × Shannon entropy of the character frequencies: a repeated character
+    ("aaaa…") has none, a short alphabet little; 48 random bytes in URL-safe
+    base64 (64 characters) come out at about 350 bits.
+    """
+    counts = Counter(text)
+    return sum(n * math.log2(len(text) / n) for n in counts.values())
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _production_safety_problems(app) -> list[str]:
+    """Settings that would run production unsafely, each with what to do instead."""
+    config = app.config
+    problems = []
+    bits = estimated_entropy_bits(config["SECRET_KEY"])
+    if bits < MIN_SECRET_BITS:
+        problems.append(
+            f"PORTAL_SECRET_KEY is guessable (about {bits:.0f} bits of entropy; at least "
+            f"{MIN_SECRET_BITS} needed): generate one with {GENERATE_SECRET}."
+        )
+    if not config["SESSION_COOKIE_SECURE"]:
+        problems.append("PORTAL_SESSION_COOKIE_SECURE must stay true: cookies only over https.")
+    if config["MAIL_PASSWORD"] and not (config["MAIL_USE_TLS"] or config["MAIL_USE_SSL"]):
+        problems.append(
+            "PORTAL_MAIL_PASSWORD would cross the network in clear: set PORTAL_MAIL_USE_TLS=true "
+            "(STARTTLS, port 587) or PORTAL_MAIL_USE_SSL=true (port 465)."
+        )
+    documents = Path(config["DOCUMENTS_DIRECTORY"] or Path(app.instance_path) / "documents")
+    documents = documents.resolve()
+    static = Path(app.static_folder).resolve() if app.static_folder else None
+    if _inside(documents, PACKAGE) or (static and _inside(documents, static)):
+        problems.append(
+            "PORTAL_DOCUMENTS_DIRECTORY must be outside the portal's package and its static/ "
+            f"folder (now {documents})."
+        )
+    if int(config["HSTS_SECONDS"]) < MIN_HSTS_SECONDS:
+        problems.append(f"PORTAL_HSTS_SECONDS must be at least {MIN_HSTS_SECONDS} (a year).")
+    return problems

@@ -19,5 +19,6 @@ from portal.scheduling.models import (  # noqa: F401
     Slot,
     Subject,
 )
+from portal.sessions.models import CitizenSession  # noqa: F401
 from portal.throttling.models import SignInCounter  # noqa: F401
 from portal.throttling.rate import RateCounter  # noqa: F401

@@ -141,6 +141,18 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
+def clamd(tmp_path_factory):
+    """A real clamd on loopback (unix socket and TCP), started once for the session."""
+    from tests import clamd as clamav
+
+    if not clamav.available():
+        pytest.skip(clamav.SKIP_REASON)
+    daemon = clamav.start(tmp_path_factory.mktemp("clamd"))
+    yield daemon
+    clamav.stop(daemon)
+
+
+@pytest.fixture(scope="session")
 def rendered_pages(tmp_path_factory):
     """Every page of tests/visits.py, visited once per run on one site (tests/rendered.py)."""
     from tests.rendered import RenderedPages

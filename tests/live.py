@@ -16,6 +16,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from portal.extensions import db
 from tests.conftest import POSTGRESQL_SKIP_REASON, POSTGRESQL_URL, make_app, reset_postgresql
@@ -113,3 +114,21 @@ def together(*calls):
     for thread in threads:
         thread.join(60)
     return results
+
+
+@contextmanager
+def serving(app):
+    """Serve the app (one thread per request) on a free loopback port; yields its base URL.
+
+    For an app a test built itself (any database); ``served_portal`` builds one on
+    PostgreSQL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()

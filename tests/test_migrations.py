@@ -126,7 +126,7 @@ def test_existing_bookings_get_their_own_random_calendar_uid(empty_app):
 
     from sqlalchemy import text
 
-    upgrade(revision="9e75ddf07773")
+    upgrade(revision="e6476ba9e5b2")
     with db.engine.begin() as connection:
         for table in ("district_centres", "subjects", "desks", "slots", "referrals"):
             insert_required(connection, table, id=1)
@@ -138,5 +138,5 @@ def test_existing_bookings_get_their_own_random_calendar_uid(empty_app):
         uids = list(uids)
     assert len(set(uids)) == 3
     assert all(uuid.UUID(uid).version == 4 for uid in uids)
-    downgrade(revision="9e75ddf07773")
+    downgrade(revision="e6476ba9e5b2")
     assert "invite_uid" not in {c["name"] for c in inspect(db.engine).get_columns("bookings")}

@@ -1,7 +1,7 @@
 """calendar UID per booking, e-mail kinds as text, code e-mail and reminder to book once
 
 Revision ID: 8633ec994a05
-Revises: 9e75ddf07773
+Revises: e6476ba9e5b2
 Create Date: 2026-12-02 08:46:35.453633
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "8633ec994a05"
-down_revision = "9e75ddf07773"
+down_revision = "e6476ba9e5b2"
 branch_labels = None
 depends_on = None
 

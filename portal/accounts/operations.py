@@ -45,14 +45,32 @@ def generate_password() -> str:
 
 
 def normalise_email(text: str) -> str:
+    """The one canonical form of a staff address, used to store, find and count it.
+
+    ``email_validator``'s normalised form (Unicode NFC; the domain mapped by IDNA
+    UTS-46, so full-width letters and ``xn--`` spellings become the same name),
+    in lower case. Raises AccountError for text that is not an address.
+    """
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+    except (EmailNotValidError, UnicodeError, ValueError):
         raise AccountError("email", "invalid") from None
 
 
+def canonical_email(text: str) -> str | None:
+    """``normalise_email``, or None when the text is not an address at all."""
+    try:
+        return normalise_email(text)
+    except AccountError:
+        return None
+
+
 def find_by_email(email: str) -> Account | None:
-    return db.session.scalar(select(Account).where(func.lower(Account.email) == email.lower()))
+    """The account with this address, however it is spelled (case, width, IDNA)."""
+    canonical = canonical_email(email)
+    if canonical is None:
+        return None
+    return db.session.scalar(select(Account).where(func.lower(Account.email) == canonical))
 
 
 def create_account(
@@ -100,10 +118,7 @@ def end_sessions(account: Account) -> None:
 
 def authenticate(email: str, password: str) -> Account | None:
     """The active account with this e-mail and password, or None (no detail why)."""
-    try:
-        account = find_by_email(normalise_email(email))
-    except AccountError:
-        account = None
+    account = find_by_email(email)
     stored = account.password_hash if account and account.password_hash else _dummy_hash()
     matches = check_password_hash(stored, password)
     if account is None or not account.active or not account.password_hash or not matches:

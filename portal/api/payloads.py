@@ -3,6 +3,7 @@
 from datetime import date
 
 from portal.referrals.operations import ReferralRequest
+from portal.scheduling.calendar import reasonable_date
 
 LANGUAGES = {"pt": "pt_PT", "pt_PT": "pt_PT", "pt-PT": "pt_PT", "en": "en"}
 
@@ -59,6 +60,8 @@ def referral_request(body, issued_by_id=None) -> ReferralRequest:
         try:
             in_person = date.fromisoformat(values["in_person_date"])
         except ValueError:
+            in_person = None
+        if in_person is None or not reasonable_date(in_person):
             errors["in_person_date"] = "Use a date such as 2026-12-14."
     if errors:
         raise PayloadError(errors)

@@ -13,10 +13,37 @@ from portal.integrations.operations import REFERRALS_WRITE
 from portal.referrals.operations import InvalidReferral, issue_referral
 from portal.scheduling.slots import earliest_offered
 
+# Whatever went wrong with the client's credentials (no such client id, wrong secret,
+# none given, a method it may not use), the answer is the same (RFC 6749, 5.2).
+INVALID_CLIENT = {"error": "invalid_client", "error_description": "Client authentication failed."}
+SLOW_DOWN = {"error": "slow_down", "error_description": "Too many token requests."}
+
+
+def _token_requests_allowed() -> bool:
+    """A few token requests a minute per client id and per address (tokens last an hour)."""
+    limiter = current_app.extensions["rate_limiter"]
+    limit = current_app.config["API_TOKEN_REQUESTS_PER_MINUTE"]
+    credentials = request.authorization
+    client_id = (credentials.username if credentials else None) or request.form.get("client_id")
+    moment = now()
+    by_address = limiter.allow("token-address", request.remote_addr or "", limit, moment)
+    by_client = limiter.allow("token-client", (client_id or "")[:100], limit, moment)
+    return by_address and by_client
+
 
 @bp.route("/oauth/token", methods=["POST"])
 def issue_token():
+    if not _token_requests_allowed():
+        return jsonify(SLOW_DOWN), 429, {"Retry-After": "60", "Cache-Control": "no-store"}
     response = authorization.create_token_response()
+    error = (response.get_json(silent=True) or {}).get("error")
+    if response.status_code in (400, 401) and error == "invalid_client":
+        headers = {
+            "WWW-Authenticate": 'Basic error="invalid_client"',
+            "Cache-Control": "no-store",
+            "Pragma": "no-cache",
+        }
+        return jsonify(INVALID_CLIENT), 401, headers
     return response
 
 

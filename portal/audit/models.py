@@ -14,6 +14,8 @@ class AuditAction(enum.StrEnum):
     VIEWED = "viewed"
     DOWNLOADED = "downloaded"
     CHANGED = "changed"
+    # Something the portal turned away, such as an upload carrying malware.
+    REFUSED = "refused"
 
 
 # JSONB on PostgreSQL: it can be compared (the purge looks for entries not yet cleared).
@@ -21,7 +23,8 @@ DETAIL_VALUES_TYPE = JSON().with_variant(JSONB(), "postgresql")
 
 
 class AuditEvent(db.Model):
-    """One access to personal data by a member of staff (or an integration client).
+    """One access to personal data by a member of staff (or an integration client), or
+    (with neither) an event the portal itself recorded, such as a refused upload.
 
     Stored as codes, never as sentences, so the log reads in the language of whoever
     opens it: ``object_type`` and ``detail`` are codes and ``detail_values`` their

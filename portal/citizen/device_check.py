@@ -27,6 +27,7 @@ from portal.clock import now
 from portal.device_check import results
 from portal.device_check.browsers import browser_from_user_agent, support
 from portal.request_limits import body_limit
+from portal.security import MEDIA_PERMISSIONS
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -85,7 +86,8 @@ def _render(referral, booking, form, status=200):
         check_labels=CHECK_LABELS,
         outcome_labels=OUTCOME_LABELS,
     )
-    return page, status
+    # The one page that may use the camera and microphone (its script tests them).
+    return page, status, {"Permissions-Policy": MEDIA_PERMISSIONS}
 
 
 @bp.route("/verificar-equipamento")
@@ -94,9 +96,18 @@ def device_check(referral, booking):
     return _render(referral, booking, DeclarationForm(formdata=None))
 
 
+def _results_allowed(referral) -> bool:
+    """Results (from the script or the declaration) are kept: a few a minute per booking."""
+    limiter = current_app.extensions["rate_limiter"]
+    limit = current_app.config["DEVICE_CHECK_RESULTS_PER_MINUTE"]
+    return limiter.allow("device-check-results", str(referral.id), limit, now())
+
+
 @bp.route("/verificar-equipamento/declaracao", methods=["POST"])
 @preparing_booking_required
 def device_declaration(referral, booking):
+    if not _results_allowed(referral):
+        abort(429)
     form = DeclarationForm()
     if not form.validate_on_submit():
         return _render(referral, booking, form)
@@ -109,6 +120,8 @@ def device_declaration(referral, booking):
 @bp.route("/verificar-equipamento/resultados", methods=["POST"])
 @booking_required_or_403
 def device_check_results(referral, booking):
+    if not _results_allowed(referral):
+        return jsonify(error="too many results"), 429, {"Retry-After": "60"}
     try:
         values = results.parse_results(request.get_json(silent=True))
     except results.InvalidResult as invalid:

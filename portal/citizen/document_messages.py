@@ -40,6 +40,11 @@ REFUSALS = {
         "“%(name)s” tries to open other programs, which we do not accept for security. Open "
         "it and use Print → Save as PDF, then send that copy."
     ),
+    Refusal.ACTION: _l(
+        "“%(name)s” contains links or actions that open web pages or other files, or send "
+        "data, which we do not accept for security. Open it and use Print → Save as PDF, then "
+        "send that copy."
+    ),
     Refusal.ATTACHMENT: _l(
         "“%(name)s” has other files inside it, which we do not accept. Send each document as "
         "its own file."
@@ -51,6 +56,14 @@ REFUSALS = {
     Refusal.PIXELS: _l(
         "The image “%(name)s” is far too large in pixels. Take the photo again at a normal "
         "size, or scan it at a lower resolution."
+    ),
+    Refusal.MALWARE: _l(
+        "“%(name)s” was not accepted: our security check found malicious content in it. Do "
+        "not open the file again; scan your device, then send a new copy of the document."
+    ),
+    Refusal.SCANNER_UNAVAILABLE: _l(
+        "“%(name)s” could not be checked for security right now, so it was not accepted. "
+        "Nothing was lost: try again in a few minutes."
     ),
 }
 

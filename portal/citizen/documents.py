@@ -1,8 +1,10 @@
 """The documents step: the checklist, sending, replacing, deleting and downloading files."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal.audit.log import record
+from portal.audit.models import AuditAction
 from portal.citizen import bp
 from portal.citizen.document_messages import limit_message, megabytes, refusal_message
 from portal.citizen.forms import ConfirmForm
@@ -11,7 +13,7 @@ from portal.citizen.preparation_forms import ReplaceForm, UploadForm
 from portal.clock import now
 from portal.documents import operations, storage
 from portal.documents.checklist import checklist, find_entry
-from portal.documents.inspection import FileRefused, clean_name
+from portal.documents.inspection import FileRefused, Refusal, clean_name
 from portal.documents.models import Document
 from portal.extensions import db
 from portal.i18n import current_language
@@ -27,6 +29,29 @@ def upload_limit(config) -> int:
 
 def _limits():
     return operations.Limits.from_config(current_app.config)
+
+
+def _uploads_allowed(referral) -> None:
+    """A few uploads a minute per booking: each one may cost a scan and an image decode."""
+    limiter = current_app.extensions["rate_limiter"]
+    limit = current_app.config["DOCUMENT_UPLOADS_PER_MINUTE"]
+    if not limiter.allow("document-upload", str(referral.id), limit, now()):
+        abort(429)
+
+
+def _scanner():
+    return current_app.extensions["malware_scanner"]
+
+
+def _refused(referral, form, upload, refused: FileRefused, limits) -> None:
+    """Tell the person why; a detection is also written to the audit log."""
+    name = clean_name(upload.filename)
+    if refused.reason == Refusal.MALWARE:
+        # The signature's name only: the file's name may be personal data.
+        record(
+            now(), AuditAction.REFUSED, "referral", referral.id, "malware", signature=refused.detail
+        )
+    form.file.errors.append(refusal_message(refused.reason, name, limits))
 
 
 def _read(upload, limits) -> bytes:
@@ -47,12 +72,10 @@ def _save_upload(referral, form, limits):
     upload = form.file.data
     try:
         document = operations.add_document(
-            referral, entry, upload.filename or "", _read(upload, limits), now(), limits
+            referral, entry, upload.filename or "", _read(upload, limits), now(), limits, _scanner()
         )
     except FileRefused as refused:
-        form.file.errors.append(
-            refusal_message(refused.reason, clean_name(upload.filename), limits)
-        )
+        _refused(referral, form, upload, refused, limits)
     except operations.LimitReached as reached:
         form.file.errors.append(limit_message(reached.which, limits))
     else:
@@ -71,6 +94,8 @@ def documents(referral, booking):
         missing = [e for e in entries if e.required and not e.received]
         form.item.data = (missing or entries)[0].key
     limits = _limits()
+    if request.method == "POST":
+        _uploads_allowed(referral)
     if form.validate_on_submit():
         document = _save_upload(referral, form, limits)
         if document is not None:
@@ -93,15 +118,16 @@ def documents(referral, booking):
 def replace_document(referral, booking, document_id):
     document = _own_document(referral, document_id)
     form, limits = ReplaceForm(), _limits()
+    if request.method == "POST":
+        _uploads_allowed(referral)
     if form.validate_on_submit():
         upload = form.file.data
         try:
             operations.replace_document(
-                document, upload.filename or "", _read(upload, limits), now(), limits
+                document, upload.filename or "", _read(upload, limits), now(), limits, _scanner()
             )
         except FileRefused as refused:
-            name = clean_name(upload.filename)
-            form.file.errors.append(refusal_message(refused.reason, name, limits))
+            _refused(referral, form, upload, refused, limits)
         except operations.LimitReached as reached:
             form.file.errors.append(limit_message(reached.which, limits))
         else:

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, session, url_for
+from flask import abort, current_app, flash, g, redirect, session, url_for
 from flask_babel import gettext as _
 
 from portal.booking import errors
@@ -11,27 +11,34 @@ from portal.clock import now
 from portal.extensions import db
 from portal.referrals.models import Referral
 from portal.scheduling.slots import booking_window
+from portal.sessions import operations as sessions
 
-SESSION_KEY = "referral_id"
+# The cookie holds the token of a session kept on the server (portal.sessions).
+SESSION_KEY = "citizen_session"
 
 
 def sign_in(referral: Referral) -> None:
     # A fresh session at sign-in: nothing from before survives (session fixation).
     session.clear()
-    session[SESSION_KEY] = referral.id
+    lifetime = current_app.permanent_session_lifetime
+    session[SESSION_KEY] = sessions.start_session(referral, now(), lifetime)
     session.permanent = True
 
 
 def sign_out() -> None:
+    """End the session on the server (a copied cookie stops working too), then the cookie."""
+    sessions.end_session(session.get(SESSION_KEY))
     session.clear()
 
 
 def signed_in_referral() -> Referral | None:
-    referral_id = session.get(SESSION_KEY)
-    referral = db.session.get(Referral, referral_id) if referral_id else None
-    if referral is not None and referral.voided_at is not None:
-        return None  # withdrawn by the phone line while the person was signed in
-    return referral
+    """The referral of this request's live session (checked on the server), or None."""
+    if "signed_in_referral" not in g:
+        referral = sessions.session_referral(session.get(SESSION_KEY), now())
+        if referral is None:
+            session.pop(SESSION_KEY, None)
+        g.signed_in_referral = referral
+    return g.signed_in_referral
 
 
 def session_timeout() -> dict:

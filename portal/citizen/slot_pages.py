@@ -6,6 +6,7 @@ from flask import current_app, render_template, request
 
 from portal.citizen.journey import offer_window
 from portal.clock import now
+from portal.scheduling.calendar import reasonable_date
 from portal.scheduling.slots import group_by_day, offered_slots
 
 
@@ -40,6 +41,6 @@ def _first_day_index(days, requested: str | None) -> int:
         wanted = date.fromisoformat(requested) if requested else None
     except ValueError:
         wanted = None
-    if wanted is None:
+    if wanted is None or not reasonable_date(wanted):
         return 0
     return next((i for i, (day, _slots) in enumerate(days) if day >= wanted), 0)

@@ -1,8 +1,9 @@
 """Development conveniences: the local mailbox (/dev/mail) and the placeholder page
 that stands in for a Teams meeting with the local meeting provider.
 
-The mailbox exists only with PORTAL_ENVIRONMENT=development (404 otherwise);
-the meeting page only while the local provider is in use.
+Both exist only with PORTAL_ENVIRONMENT=development (404 otherwise, even where a
+demonstration server uses the local meeting provider); the meeting page also
+needs the local provider.
 """
 
 from flask import Blueprint

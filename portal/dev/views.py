@@ -12,7 +12,9 @@ from portal.meetings.models import Meeting
 SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
+@bp.before_request
 def _development_only():
+    """Nothing under /dev exists outside development, whatever else is configured."""
     if current_app.config["ENVIRONMENT"] != "development":
         abort(404)
 
@@ -23,7 +25,6 @@ def _leaf_parts(message):
 
 @bp.route("/mail")
 def mailbox():
-    _development_only()
     box = dev_mailbox(current_app)
     messages = [(name, box.read(name)) for name in box.names()[:100]]
     return render_template("dev/mailbox.html", messages=messages)
@@ -31,7 +32,6 @@ def mailbox():
 
 @bp.route("/mail/<name>")
 def mail_message(name):
-    _development_only()
     message = dev_mailbox(current_app).read(name) or abort(404)
     parts = _leaf_parts(message)
     text = next((p.get_content() for p in parts if p.get_content_type() == "text/plain"), "")
@@ -42,7 +42,6 @@ def mail_message(name):
 
 @bp.route("/mail/<name>/parts/<int:index>")
 def mail_part(name, index):
-    _development_only()
     message = dev_mailbox(current_app).read(name) or abort(404)
     parts = _leaf_parts(message)
     if index >= len(parts):

@@ -13,13 +13,16 @@ from portal.device_check.models import Outcome
 # Oldest major versions we call "recent" (about two years of releases).
 MINIMUM_VERSIONS = {"edge": 120, "chrome": 120, "firefox": 115, "safari": 16}
 # Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
+# Versions have at most six digits: a made-up 5,000-digit one is no version.
 PATTERNS = [
-    ("edge", r"Edg(?:e|A|iOS)?/(\d+)"),
-    ("other", r"OPR/(\d+)"),
-    ("firefox", r"(?:Firefox|FxiOS)/(\d+)"),
-    ("chrome", r"(?:HeadlessChrome|Chrome|CriOS)/(\d+)"),
-    ("safari", r"Version/(\d+)[.\d]* (?:Mobile/\S+ )?Safari/"),
+    ("edge", r"Edg(?:e|A|iOS)?/(\d{1,6})\b"),
+    ("other", r"OPR/(\d{1,6})\b"),
+    ("firefox", r"(?:Firefox|FxiOS)/(\d{1,6})\b"),
+    ("chrome", r"(?:HeadlessChrome|Chrome|CriOS)/(\d{1,6})\b"),
+    ("safari", r"Version/(\d{1,6})[.\d]* (?:Mobile/\S+ )?Safari/"),
 ]
+# Real User-Agent strings are a few hundred characters; look no further than this.
+MAX_USER_AGENT = 512
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Browser:
 
 
 def browser_from_user_agent(user_agent: str | None) -> Browser:
-    text = user_agent or ""
+    text = (user_agent or "")[:MAX_USER_AGENT]
     family, version = "other", None
     for name, pattern in PATTERNS:
         match = re.search(pattern, text)

@@ -10,7 +10,9 @@ from portal.documents import storage
 from portal.documents.checklist import MANDATE_KEY, ChecklistEntry, documents_of
 from portal.documents.inspection import CheckedFile, inspect
 from portal.documents.models import Document, DocumentPurpose
+from portal.documents.scanning import scan_or_refuse
 from portal.extensions import db
+from portal.malware import ClamdClient
 from portal.referrals.models import Referral
 
 
@@ -28,6 +30,7 @@ class Limits:
     files: int
     total_bytes: int
     image_pixels: int
+    image_decoded_bytes: int
 
     @classmethod
     def from_config(cls, config) -> "Limits":
@@ -36,6 +39,7 @@ class Limits:
             files=config["DOCUMENT_MAX_FILES"],
             total_bytes=config["DOCUMENT_MAX_TOTAL_BYTES"],
             image_pixels=config["DOCUMENT_MAX_IMAGE_PIXELS"],
+            image_decoded_bytes=config["DOCUMENT_MAX_IMAGE_DECODED_BYTES"],
         )
 
 
@@ -47,12 +51,49 @@ def _check_room(referral: Referral, size: int, limits: Limits, replacing=None) -
         raise LimitReached("total")
 
 
+def _lock_case(referral: Referral) -> None:
+    """Take the person's case for this transaction: uploads to it queue up here.
+
+    Counting the files and then adding one is only sound if nobody else adds in
+    between: ``SELECT … FOR UPDATE`` on the referral (whose documents these are,
+    whichever booking is current) makes parallel uploads take turns until each
+    commits. SQLite needs no lock: every transaction there takes the database's
+    write lock as it begins (``portal.database.tune_sqlite``).
+    """
+    db.session.execute(select(Referral.id).where(Referral.id == referral.id).with_for_update())
+
+
+def _checked(referral, name, data, limits, scanner, replacing=None) -> CheckedFile:
+    """Limits first (a full case costs one query), then the content (the malware scanner
+    included), then the limits again under the case's lock with the size to be stored."""
+    _check_room(referral, len(data), limits, replacing)
+    checked = inspect(
+        name,
+        data,
+        limits.file_bytes,
+        limits.image_pixels,
+        limits.image_decoded_bytes,
+        scan=lambda content: scan_or_refuse(scanner, content),
+    )
+    _lock_case(referral)
+    _check_room(referral, checked.size, limits, replacing)
+    return checked
+
+
 def add_document(
-    referral: Referral, entry: ChecklistEntry, name: str, data: bytes, now: datetime, limits: Limits
+    referral: Referral,
+    entry: ChecklistEntry,
+    name: str,
+    data: bytes,
+    now: datetime,
+    limits: Limits,
+    scanner: ClamdClient | None = None,
 ) -> Document:
-    """Check an upload (FileRefused, LimitReached) and keep it for a checklist entry."""
-    checked = inspect(name, data, limits.file_bytes, limits.image_pixels)
-    _check_room(referral, checked.size, limits)
+    """Check an upload (FileRefused, LimitReached) and keep it for a checklist entry.
+
+    ``scanner``: the malware scanner every upload goes through, when configured.
+    """
+    checked = _checked(referral, name, data, limits, scanner)
     if entry.item is not None:
         purpose = DocumentPurpose.CHECKLIST
     else:
@@ -68,10 +109,16 @@ def add_document(
     return document
 
 
-def replace_document(document: Document, name: str, data: bytes, now: datetime, limits: Limits):
+def replace_document(
+    document: Document,
+    name: str,
+    data: bytes,
+    now: datetime,
+    limits: Limits,
+    scanner: ClamdClient | None = None,
+):
     """Put a new file in place of one the person sent; the old file goes on commit."""
-    checked = inspect(name, data, limits.file_bytes, limits.image_pixels)
-    _check_room(document.referral, checked.size, limits, replacing=document)
+    checked = _checked(document.referral, name, data, limits, scanner, replacing=document)
     storage.remove_after_commit(document.stored_name)
     _store(document, checked, now)
     db.session.flush()

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import event
 
-from portal.config import ConfigurationError
+from portal.config import PACKAGE, ConfigurationError
 from portal.extensions import db
 
 NAME = re.compile(r"[0-9a-f]{32}")
@@ -25,8 +25,8 @@ def directory() -> Path:
     configured = current_app.config["DOCUMENTS_DIRECTORY"]
     path = Path(configured or Path(current_app.instance_path) / "documents").resolve()
     static = Path(current_app.static_folder).resolve()
-    if path == static or static in path.parents:
-        raise ConfigurationError("PORTAL_DOCUMENTS_DIRECTORY must not be inside static/")
+    if path == static or static in path.parents or PACKAGE in (path, *path.parents):
+        raise ConfigurationError("PORTAL_DOCUMENTS_DIRECTORY must not be inside the package")
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

@@ -16,6 +16,15 @@ LISBON = ZoneInfo("Europe/Lisbon")
 AZORES = ZoneInfo("Atlantic/Azores")
 
 
+# Dates people and staff type are for this century: outside it a date is a typo (or an
+# attack: day arithmetic on 9999-12-31 overflows), refused like a malformed one.
+REASONABLE_YEARS = range(2000, 2101)
+
+
+def reasonable_date(day: date | None) -> bool:
+    return day is None or day.year in REASONABLE_YEARS
+
+
 class NonexistentLocalTime(ValueError):
     """The wall-clock time falls in the hour skipped when clocks go forward."""
 

@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.scheduling.calendar import lisbon_today
 from portal.scheduling.closures import InvalidClosure, close_desk
 from portal.scheduling.models import Desk
+from portal.sessions.operations import end_sessions_of
 from portal.staff import bp
 from portal.staff.access import audit, own_desk_booking, roles_required
 from portal.staff.forms.desk import ClosureForm, OutcomeForm
@@ -71,6 +72,7 @@ def booking(booking_id):
                 _("This can be recorded only for a confirmed session whose time has come.")
             )
         else:
+            end_sessions_of(booking.referral)  # the booking's life is over
             audit(AuditAction.CHANGED, "booking", booking.id, "outcome", outcome=form.outcome.data)
             flash(_("The outcome was recorded."), "success")
             return redirect(url_for("staff.booking", booking_id=booking.id))

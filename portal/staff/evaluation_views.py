@@ -13,7 +13,7 @@ from portal.audit.models import AuditAction
 from portal.clock import now
 from portal.evaluation import figures
 from portal.evaluation.charts import bar_chart
-from portal.scheduling.calendar import lisbon_today
+from portal.scheduling.calendar import lisbon_today, reasonable_date
 from portal.staff import bp
 from portal.staff.access import audit, roles_required
 
@@ -30,9 +30,10 @@ def _period() -> figures.Period:
 
 def _date_arg(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    return day if reasonable_date(day) else None
 
 
 def days_text(value) -> str:

@@ -30,6 +30,7 @@ AUDIT_ACTION_LABELS = {
     "viewed": _l("Viewed"),
     "downloaded": _l("Downloaded"),
     "changed": _l("Changed"),
+    "refused": _l("Refused"),
 }
 
 

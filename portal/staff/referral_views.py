@@ -25,6 +25,7 @@ from portal.referrals.queries import recent_referrals
 from portal.scheduling.calendar import to_lisbon
 from portal.scheduling.models import Subject
 from portal.scheduling.slots import earliest_offered
+from portal.sessions.operations import end_sessions_of
 from portal.staff import bp
 from portal.staff.access import audit, roles_required
 from portal.staff.forms.auth import ActionForm
@@ -142,6 +143,7 @@ def void(referral_id):
         except NotVoidable:
             flash(_("This code was already withdrawn."), "error")
         else:
+            end_sessions_of(referral)  # whoever is signed in with it is signed out
             audit(AuditAction.CHANGED, "referral", referral.id, "voided")
             flash(_("The code was withdrawn: it can no longer be used."), "success")
         return redirect(url_for("staff.referral", referral_id=referral.id))
@@ -159,6 +161,7 @@ def reissue(referral_id):
         except (NotVoidable, InvalidReferral):
             flash(_("This code cannot be re-issued. Issue a new one instead."), "error")
             return redirect(url_for("staff.referral", referral_id=referral.id))
+        end_sessions_of(referral)
         audit(AuditAction.CHANGED, "referral", referral.id, "reissued", replacement=replacement.id)
         flash(_("A new code was issued and the old one withdrawn."), "success")
         return redirect(url_for("staff.referral", referral_id=replacement.id))

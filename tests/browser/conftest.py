@@ -7,16 +7,14 @@ reason; CI installs it and fails on any skip.
 
 import os
 import shutil
-import threading
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal.extensions import db
 from tests.conftest import Clock, make_app
 from tests.factories import create_world
+from tests.live import serving
 from tests.visits import create_site
 
 CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -76,21 +74,6 @@ def live_app(tmp_path):
         world = create_world(clock.now)
         code = world.referral.code
     return SimpleNamespace(app=app, clock=clock, code=code, world=world)
-
-
-@contextmanager
-def serving(app):
-    """Serve the app on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture

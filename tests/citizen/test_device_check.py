@@ -134,7 +134,8 @@ INVALID = [
 ]
 
 
-def test_anything_but_what_our_page_sends_is_refused(client, held):
+def test_anything_but_what_our_page_sends_is_refused(app, client, held):
+    app.config["DEVICE_CHECK_RESULTS_PER_MINUTE"] = len(INVALID)
     token = client.get("/verificar-equipamento").csrf_token()
     for payload in INVALID:
         assert post_results(client, payload, token=token).status_code == 400, payload
@@ -252,3 +253,27 @@ def test_browsers_are_told_apart_by_their_user_agent(
     browser = browser_from_user_agent(user_agent)
     assert (browser.family, browser.version, browser.platform) == (family, version, platform)
     assert support(browser) == outcome
+
+
+def test_results_and_declarations_are_limited_per_minute(app, client, held, clock):
+    token = client.get("/verificar-equipamento").csrf_token()
+    for _n in range(4):
+        assert post_results(client, GOOD, token=token).status_code == 201
+    answers = {"camera": "yes", "microphone": "yes", "speakers": "yes", "connection": "yes"}
+    assert (
+        client.client.post(
+            "/verificar-equipamento/declaracao", data={**answers, "csrf_token": token}
+        ).status_code
+        == 302
+    )
+
+    refused = post_results(client, GOOD, token=token)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    page = client.client.post(
+        "/verificar-equipamento/declaracao", data={**answers, "csrf_token": token}
+    )
+    assert page.status_code == 429 and "Too many attempts" in page.get_data(as_text=True)
+    assert len(checks_of(held.referral)) == 5
+
+    clock.advance(minutes=1)
+    assert post_results(client, GOOD, token=token).status_code == 201

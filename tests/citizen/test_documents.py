@@ -17,7 +17,7 @@ from portal.documents.models import Document
 from portal.extensions import db
 from portal.scheduling.models import ChecklistItem
 from tests.citizen.test_journey import bookings_of, sign_in
-from tests.documents import samples
+from tests.documents import hostile_pdfs, samples
 from tests.factories import create_referral, create_world
 from tests.pages import Page
 
@@ -118,13 +118,19 @@ REFUSED = [
     ("script.pdf", samples.pdf_with_javascript(), "contains scripts"),
     ("lancar.pdf", samples.pdf_with_launch(), "tries to open other programs"),
     ("anexo.pdf", samples.pdf_with_attachment(), "has other files inside it"),
+    (
+        "ligacao.pdf",
+        hostile_pdfs.document(catalog=b"/OpenAction " + hostile_pdfs.uri()),
+        "open web",
+    ),
     ("zip.pdf", samples.pdf() + samples.zip_payload(), "extra data after the end"),
     ("bomba.png", samples.png_bomb(), "far too large in pixels"),
     ("<b>x</b>.exe", b"MZ", "is not a PDF, JPEG or PNG file"),
 ]
 
 
-def test_each_refused_file_says_why_and_what_to_do(client, held):
+def test_each_refused_file_says_why_and_what_to_do(app, client, held):
+    app.config["DOCUMENT_UPLOADS_PER_MINUTE"] = 100
     for name, data, message in REFUSED:
         response = upload(client, name, data, status=200)
         page = page_of(response, 200)

@@ -115,3 +115,49 @@ def zip_payload() -> bytes:
 
 def windows_executable() -> bytes:
     return b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cannot be run in DOS mode"
+
+
+def large_png(width=7740, height=7740) -> bytes:
+    """A valid PNG that is small on disk and huge once decoded (blank RGB rows).
+
+    7740×7740 (under the 60-megapixel limit) is about 180 KiB here and needs
+    240 MB in Pillow's memory.
+    """
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + b"\xff" * (width * 3)  # filter byte, then white pixels
+    rows_per_chunk = max(1, (4 * 1024 * 1024) // len(row))
+    compressed = []
+    for first in range(0, height, rows_per_chunk):
+        compressed.append(compressor.compress(row * min(rows_per_chunk, height - first)))
+    compressed.append(compressor.flush())
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", b"".join(compressed))
+        + _chunk(b"IEND", b"")
+    )
+
+
+def jpeg(size=(40, 30), mode="RGB", comment: bytes | None = None) -> bytes:
+    output = io.BytesIO()
+    options = {"comment": comment} if comment is not None else {}
+    Image.new(mode, size, "white").save(output, format="JPEG", quality=80, **options)
+    return output.getvalue()
+
+
+def pdf_with_content(content: bytes) -> bytes:
+    """A valid one-page PDF whose page content stream holds ``content`` as written."""
+    from pypdf.generic import StreamObject
+
+    def build(writer):
+        stream = StreamObject()
+        stream.set_data(content)
+        writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+
+    return _pdf(build)
+
+
+def padded_pdf(size: int) -> bytes:
+    """A valid one-page PDF of about ``size`` bytes (a long, blank content stream)."""
+    return pdf_with_content(b"%" + b" " * max(0, size - 700) + b"\n")

@@ -116,3 +116,37 @@ def test_truncated_images_stay_refused_once_the_pdf_renderer_is_loaded():
     import portal.pdf  # noqa: F401
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_a_small_png_that_decodes_to_a_huge_image_is_refused_from_its_header():
+    # 7740×7740 is under the 60-megapixel limit, but needs 240 MB once decoded.
+    data = samples.large_png(7740, 7740)
+    assert len(data) < 256 * 1024
+    assert refusal("ecra.png", data) == Refusal.PIXELS
+
+
+def test_images_are_held_to_a_memory_budget_by_mode():
+    budget = 1000 * 800 * 4  # one 1000×800 colour image
+    colour, grey = samples.png((1000, 801)), samples.png((2000, 1600), mode="L")
+    with pytest.raises(FileRefused) as refused:
+        inspect("cor.png", colour, 10 * MB, 60_000_000, max_decoded_bytes=budget)
+    assert refused.value.reason == Refusal.PIXELS
+    # A grey image takes one byte a pixel: twice the size fits the same budget.
+    checked = inspect("cinza.png", grey, 10 * MB, 60_000_000, max_decoded_bytes=budget)
+    assert Image.open(io.BytesIO(checked.content)).size == (2000, 1600)
+
+
+def test_a_jpeg_over_the_budget_is_decoded_and_kept_at_a_smaller_scale():
+    budget = 1000 * 800 * 4
+    checked = inspect(
+        "foto.jpg", samples.jpeg((4000, 3000)), 10 * MB, 60_000_000, max_decoded_bytes=budget
+    )
+    # 1/4 scale: 1000×750 fits; 1/2 (2000×1500) would not.
+    assert Image.open(io.BytesIO(checked.content)).size == (1000, 750)
+    small = inspect("foto.jpg", samples.jpeg((900, 700)), 10 * MB, 60_000_000, budget)
+    assert Image.open(io.BytesIO(small.content)).size == (900, 700), "within budget: unchanged"
+
+
+def test_a_fifty_megapixel_photo_is_still_accepted():
+    checked = check("foto.jpg", samples.jpeg((8160, 6120)))
+    assert Image.open(io.BytesIO(checked.content)).size == (4080, 3060)

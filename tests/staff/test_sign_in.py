@@ -6,7 +6,13 @@ from sqlalchemy import select
 from portal.accounts.models import Account
 from portal.accounts.operations import set_active
 from portal.extensions import db
-from tests.factories import CITIZEN_NISS, create_account, create_desk, create_world
+from tests.factories import (
+    CITIZEN_NISS,
+    STAFF_PASSWORD,
+    create_account,
+    create_desk,
+    create_world,
+)
 from tests.staff.helpers import path, sign_in_page, staff_sign_in
 
 WRONG = "The e-mail address or the password is not right."
@@ -175,3 +181,80 @@ def test_single_sign_on_maps_to_existing_active_accounts_only(app):
     assert (
         db.session.scalar(select(Account).where(Account.email == "unknown@seg-social.pt")) is None
     )
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "STAFF.LOCK@DEMO.SEG-SOCIAL.PT",  # upper case
+        "staff.lock@demo.seg-social.\uff50\uff54",  # full-width "pt"
+        "staff.lock@\uff44\uff45\uff4d\uff4f.seg-social.pt",  # full-width "demo"
+        "  Staff.Lock@Demo.Seg-Social.PT ",
+    ],
+)
+def test_a_locked_account_stays_locked_however_its_address_is_spelled(app, client, variant):
+    account = create_account(email="staff.lock@demo.seg-social.pt")
+    db.session.commit()
+    client.get("/staff/sign-in?lang=en")
+    for _attempt in range(5):
+        sign_in_page(client, account.email, "guess")
+
+    locked = sign_in_page(client, variant, STAFF_PASSWORD, status=429)
+    assert "Too many attempts" in locked.errors()[0]
+    assert path(client.get_redirect("/staff/referrals")) == "/staff/sign-in"
+
+
+def test_idna_spellings_of_a_domain_share_one_counter(app, client):
+    account = create_account(email="Ana@Segurança-Social.pt")
+    assert account.email == "ana@segurança-social.pt", "stored in its canonical form"
+    db.session.commit()
+    client.get("/staff/sign-in?lang=en")
+    # Five wrong passwords, each with another spelling of the same address.
+    for spelling in [
+        "ana@xn--segurana-social-kmb.pt",
+        "ANA@SEGURANÇA-SOCIAL.PT",
+        "ana@segurança-social.pt",
+        "ana@XN--SEGURANA-SOCIAL-KMB.PT",
+        "ana@segurança-social.\uff50\uff54",
+    ]:
+        sign_in_page(client, spelling, "guess")
+
+    locked = sign_in_page(client, "ana@xn--segurana-social-kmb.pt", STAFF_PASSWORD, status=429)
+    assert "Too many attempts" in locked.errors()[0]
+
+
+def test_any_spelling_of_the_address_signs_in_when_not_locked(app, client):
+    account = create_account(email="ana@segurança-social.pt")
+    db.session.commit()
+    client.get("/staff/sign-in?lang=en")
+    location = client.submit(
+        "/staff/sign-in",
+        {"email": "ANA@xn--segurana-social-kmb.pt", "password": STAFF_PASSWORD},
+    )
+    assert path(location) == "/staff/referrals/new"
+    assert db.session.get(Account, account.id).last_sign_in_at is not None
+
+
+def test_one_address_trying_many_accounts_is_paused(app, client):
+    app.config["STAFF_SIGN_IN_MAX_FAILURES_PER_ADDRESS"] = 8
+    account = create_account()
+    db.session.commit()
+    client.get("/staff/sign-in?lang=en")
+    # Fewer than five failures per account, but eight from one address.
+    for n in range(8):
+        page = sign_in_page(client, f"someone{n}@seg-social.pt", "guess")
+        assert page.errors() == [WRONG]
+
+    locked = sign_in_page(client, account.email, STAFF_PASSWORD, status=429)
+    assert "Too many attempts from this network" in locked.errors()[0]
+    # Another address is not affected.
+    other = client.client.post(
+        "/staff/sign-in",
+        data={
+            "email": account.email,
+            "password": STAFF_PASSWORD,
+            "csrf_token": client.get("/staff/sign-in").csrf_token(),
+        },
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert other.status_code == 302 and path(other.location) == "/staff/referrals/new"

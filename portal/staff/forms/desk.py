@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from portal.booking.models import Outcome
+from portal.staff.forms.fields import ReasonableDateField
 
 OUTCOMES = [
     SelectChoice(Outcome.ATTENDED.value, _l("Attended")),
@@ -26,11 +27,11 @@ class OutcomeForm(FlaskForm):
 
 
 class ClosureForm(FlaskForm):
-    starts_on = DateField(
+    starts_on = ReasonableDateField(
         _l("First day closed"),
         validators=[InputRequired(message=_l("Enter the first day of the closure."))],
     )
-    ends_on = DateField(
+    ends_on = ReasonableDateField(
         _l("Last day closed"),
         validators=[InputRequired(message=_l("Enter the last day of the closure."))],
     )

@@ -136,7 +136,18 @@ def parse_checklist(text: str) -> list[tuple[str, str, bool]]:
     return items
 
 
+def checklist_text(items) -> str:
+    return "\n".join(
+        f"{i.label_pt} | {i.label_en}" + ("" if i.required else " | optional") for i in items
+    )
+
+
 class ChecklistField(TextAreaField):
+    def process_data(self, value):
+        # From the subject (obj=): its list of items, shown as the text the manager edits;
+        # a POST without the field then keeps the checklist instead of failing.
+        self.data = value if value is None or isinstance(value, str) else checklist_text(value)
+
     def pre_validate(self, form):
         try:
             self.items = parse_checklist(self.data)
@@ -150,10 +161,7 @@ class ChecklistField(TextAreaField):
             ) from None
 
     def show(self, subject) -> None:
-        self.data = "\n".join(
-            f"{i.label_pt} | {i.label_en}" + ("" if i.required else " | optional")
-            for i in subject.checklist
-        )
+        self.data = checklist_text(subject.checklist)
 
 
 class SubjectForm(FlaskForm):

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField, StringField
+from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from portal.scheduling.models import Audience
+from portal.staff.forms.fields import ReasonableDateField
 
 AUDIENCES = [
     SelectChoice(Audience.CITIZEN.value, _l("A person (citizen)")),
@@ -49,7 +50,7 @@ class IssueReferralForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the e-mail address for the confirmation."))],
     )
     language = RadioField(_l("Language for messages"), choices=LANGUAGES, default="pt_PT")
-    in_person_date = DateField(
+    in_person_date = ReasonableDateField(
         _l("Earliest in-person appointment you could offer (optional)"),
         validators=[Optional()],
     )
