@@ -35,6 +35,9 @@ DEFAULTS = {
     "LANGUAGE_COOKIE": "lang",
     # Reference codes issued by the phone line.
     "REFERRAL_VALID_DAYS": 10,
+    # A code still unused this many days before it expires gets one reminder to book
+    # (0: none).
+    "REFERRAL_REMINDER_DAYS": 3,
     # Offered slots: from LEAD working days ahead, for HORIZON working days.
     "BOOKING_LEAD_WORKING_DAYS": 1,
     "BOOKING_HORIZON_WORKING_DAYS": 15,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from portal.extensions import db
+from portal.notifications import kinds
 from portal.notifications.email import Envelope, compose
-from portal.notifications.facts import booking_facts
-from portal.outbox.models import MessageKind
+from portal.outbox.models import OutboxMessage
 from portal.referrals.companies import set_representative
 from portal.scheduling.models import Audience
 from tests import validator
@@ -32,11 +32,16 @@ from tests.visits import PAGES
 LANGUAGES = ["pt_PT", "en"]
 AUDIENCES = ["citizen", "company"]
 E_MAILS = [
-    (kind, language, audience)
-    for kind in MessageKind
+    (kind.name, language, audience)
+    for kind in kinds.registered()
     for language in LANGUAGES
     for audience in AUDIENCES
 ]
+JOIN = {
+    "join_url": "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0",
+    "join_meeting_id": "123 456 789 012",
+    "passcode": "Ab3dE5",
+}
 
 
 def page_file(index: int, language: str) -> str:
@@ -48,7 +53,8 @@ def e_mail_file(kind, language: str, audience: str) -> str:
 
 
 def write_e_mails(folder: Path) -> None:
-    """The HTML part of every kind of message, for a person and for a company."""
+    """The HTML part of every kind of message, for a person and for a company: each
+    rendered from the facts its kind gathers for an (unsaved) outbox message."""
     app = make_app(f"sqlite:///{folder / 'mail.sqlite3'}", folder)
     with app.app_context():
         db.create_all()
@@ -64,17 +70,23 @@ def write_e_mails(folder: Path) -> None:
             "citizen": create_confirmed_booking(world, DEFAULT_NOW),
             "company": create_confirmed_booking(world, DEFAULT_NOW, days_ahead=3, referral=company),
         }
-        for kind, language, audience in E_MAILS:
-            facts = dataclasses.replace(
-                booking_facts(bookings[audience], language),
-                join_url="https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0",
-                join_meeting_id="123 456 789 012",
-                passcode="Ab3dE5",
+        for name, language, audience in E_MAILS:
+            booking = bookings[audience]
+            unsent = OutboxMessage(
+                kind=name,
+                referral=booking.referral,
+                booking=booking,
+                booking_sequence=booking.sequence,
+                language=language,
+                recipient=booking.referral.contact_email,
             )
-            envelope = Envelope(kind, facts.recipient, make_msgid(domain="example.pt"))
+            facts = kinds.kind_of(name).facts(unsent, DEFAULT_NOW)
+            if hasattr(facts, "join_url"):
+                facts = dataclasses.replace(facts, **JOIN)
+            envelope = Envelope(name, facts.recipient, make_msgid(domain="example.pt"))
             message = compose(envelope, facts, DEFAULT_NOW + timedelta(minutes=1))
             html = message.get_body(("html",)).get_content()
-            (folder / e_mail_file(kind, language, audience)).write_text(html, encoding="utf-8")
+            (folder / e_mail_file(name, language, audience)).write_text(html, encoding="utf-8")
         db.session.remove()
         db.engine.dispose()
 

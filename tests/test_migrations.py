@@ -94,3 +94,49 @@ def test_audit_summaries_written_as_text_become_codes(empty_app):
     with db.engine.connect() as connection:
         summaries = connection.execute(text("SELECT summary FROM audit_events ORDER BY id"))
         assert [row[0] for row in summaries] == old
+
+
+def insert_required(connection, table_name: str, **values) -> None:
+    """A row with only the columns the table requires, filled with plain values (foreign
+    keys all point at row 1), as an older schema has them."""
+    from datetime import UTC, date, datetime, time
+
+    from sqlalchemy import MetaData, Table
+
+    table = Table(table_name, MetaData(), autoload_with=connection)
+    plain = {
+        int: 1,
+        str: "x",
+        bool: True,
+        datetime: datetime(2026, 11, 25, 10, tzinfo=UTC),
+        date: date(2026, 11, 25),
+        time: time(9),
+    }
+    row = {
+        column.name: plain[column.type.python_type]
+        for column in table.columns
+        if not column.nullable and column.server_default is None
+    }
+    connection.execute(table.insert().values(**{**row, **values}))
+
+
+def test_existing_bookings_get_their_own_random_calendar_uid(empty_app):
+    """8633ec994a05 gives every booking a uuid4 UID (it was booking-<id>@host)."""
+    import uuid
+
+    from sqlalchemy import text
+
+    upgrade(revision="e6476ba9e5b2")
+    with db.engine.begin() as connection:
+        for table in ("district_centres", "subjects", "desks", "slots", "referrals"):
+            insert_required(connection, table, id=1)
+        for number in (1, 2, 3):
+            insert_required(connection, "bookings", id=number, status="cancelled")
+    upgrade()
+    with db.engine.connect() as connection:
+        uids = connection.execute(text("SELECT invite_uid FROM bookings ORDER BY id")).scalars()
+        uids = list(uids)
+    assert len(set(uids)) == 3
+    assert all(uuid.UUID(uid).version == 4 for uid in uids)
+    downgrade(revision="e6476ba9e5b2")
+    assert "invite_uid" not in {c["name"] for c in inspect(db.engine).get_columns("bookings")}

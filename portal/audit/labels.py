@@ -38,6 +38,7 @@ DETAILS = {
     "issued-by-api": _l("Issued through the integration API"),
     "voided": _l("Withdrawn"),
     "reissued": _l("Re-issued as reference code no. %(replacement)s"),
+    "code-resent": _l("E-mail with the code sent again"),
     "listed": _l("Listed the recent codes"),
     "searched": _l("Searched for “%(query)s”"),
     "period": _l("%(first)s to %(last)s"),

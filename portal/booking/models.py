@@ -1,7 +1,8 @@
 import enum
+import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -34,6 +35,11 @@ class Outcome(enum.StrEnum):
     ATTENDED = "attended"
     NO_SHOW = "no_show"
     REBOOKED_BY_PHONE = "rebooked_by_phone"
+
+
+def new_invite_uid() -> str:
+    """A calendar UID nobody can guess or derive from the booking (RFC 7986: a UUID)."""
+    return str(uuid.uuid4())
 
 
 ACTIVE_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED)
@@ -79,6 +85,8 @@ class Booking(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised on every change the person is told about (calendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # The calendar event's UID, the same in every invite and cancellation of the booking.
+    invite_uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_invite_uid)
     # Recorded by the desk: what happened, a note, who and when.
     outcome: Mapped[Outcome | None] = mapped_column(enum_column_type(Outcome))
     outcome_note: Mapped[str] = mapped_column(Text, default="")

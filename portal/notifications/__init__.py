@@ -1,9 +1,11 @@
-"""What a booking change sets in motion, in the change's own transaction.
+"""What a booking change, or a code issued, sets in motion, in its own transaction.
 
 The booking transitions (``portal.booking.transitions``) call these as their
 table says: the meeting is marked due for the provider and the e-mail is
-written to the outbox. Nothing slow happens here (no Graph, no SMTP, no PDF):
-the worker does that after the commit.
+written to the outbox. Issuing a code writes the code e-mail and the reminder
+to book (``codes``). Nothing slow happens here (no Graph, no SMTP, no PDF):
+the worker does that after the commit. Every kind of e-mail is registered in
+``kinds``.
 """
 
 from datetime import datetime, timedelta
@@ -11,10 +13,19 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from portal.meetings.sync import plan_meeting
+from portal.notifications import kinds  # noqa: F401 — registers every kind of e-mail
+from portal.notifications.codes import announce_code, withdraw_code_messages
 from portal.outbox.models import VERSION_KINDS, MessageKind
 from portal.outbox.queue import enqueue, supersede_unsent
 
-__all__ = ["announce", "plan_meeting", "schedule_reminder", "withdraw_reminder"]
+__all__ = [
+    "announce",
+    "announce_code",
+    "plan_meeting",
+    "schedule_reminder",
+    "withdraw_code_messages",
+    "withdraw_reminder",
+]
 
 
 def announce(booking, kind: MessageKind, now: datetime) -> None:

@@ -1,6 +1,13 @@
-"""Composing a booking e-mail: plain text and HTML, in the recipient's language,
-with the confirmation PDF and the calendar invite where they belong."""
+"""Composing an e-mail: plain text, HTML and, for invites, the calendar, in the
+recipient's language, with the attachments its kind declares (``kinds``).
 
+The message is ``multipart/mixed``: first a ``multipart/alternative`` of the
+text, the HTML and (for invites and cancellations) the ``text/calendar`` part
+with its method — the part that makes Outlook show an invitation rather than a
+file — then the confirmation PDF and the same calendar as an ``.ics`` file.
+"""
+
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -8,64 +15,64 @@ from email.utils import format_datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
-from portal.i18n import clock_time, long_date
+from portal.links import public_url_for
 from portal.notifications.document import confirmation_pdf, pdf_filename
-from portal.notifications.facts import BookingFacts, missing_documents
-from portal.notifications.invite import calendar_invite
-from portal.outbox.models import NEEDS_MEETING, MessageKind
+from portal.notifications.facts import language_arguments
+from portal.notifications.invite import calendar_invite, invite_filename
+from portal.notifications.kinds import Kind, kind_of
 
-WITH_PDF = {MessageKind.CONFIRMATION, MessageKind.RESCHEDULED}
-INVITE_METHOD = {
-    MessageKind.CONFIRMATION: "REQUEST",
-    MessageKind.RESCHEDULED: "REQUEST",
-    MessageKind.CANCELLED: "CANCEL",
-    MessageKind.DESK_CLOSED: "CANCEL",
-}
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass(frozen=True)
 class Envelope:
     """The outbox row's fixed parts, read before the worker's transaction ends."""
 
-    kind: MessageKind
+    kind: str
     recipient: str
     message_id: str
 
 
-def subject_line(kind: MessageKind, facts: BookingFacts) -> str:
-    when = {
-        "date": long_date(facts.starts_at, facts.language),
-        "time": clock_time(facts.starts_at, facts.language),
+def render_subject(kind: Kind, context: dict) -> str:
+    """The ``subject`` block of the kind's text template, on one line."""
+    template = current_app.jinja_env.get_template(kind.text_template)
+    block = template.blocks.get("subject")
+    if block is None:
+        raise LookupError(f"{kind.text_template} has no subject block")
+    values = dict(context)
+    current_app.update_template_context(values)
+    return " ".join("".join(block(template.new_context(values))).split())
+
+
+def _plain(text: str) -> str:
+    """Templates stay readable; the text part gets no trailing spaces or runs of blank lines."""
+    lines = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return _BLANK_LINES.sub("\n\n", lines) + "\n"
+
+
+def render_parts(kind: Kind, facts) -> tuple[str, str, str]:
+    """Subject, text and HTML of one message, in the current locale."""
+    context = {
+        "facts": facts,
+        "kind": kind,
+        "privacy_url": public_url_for(
+            "citizen.privacy_notice", **language_arguments(facts.language)
+        ),
     }
-    if kind == MessageKind.CONFIRMATION:
-        return _("Video appointment booked: %(date)s at %(time)s (Lisbon time)", **when)
-    if kind == MessageKind.RESCHEDULED:
-        return _("Video appointment moved to %(date)s at %(time)s (Lisbon time)", **when)
-    if kind in (MessageKind.CANCELLED, MessageKind.DESK_CLOSED):
-        return _("Video appointment cancelled: %(date)s at %(time)s", **when)
-    return _("Reminder: video appointment on %(date)s at %(time)s (Lisbon time)", **when)
+    subject = render_subject(kind, context)
+    text = render_template(kind.text_template, subject=subject, **context)
+    html = render_template(kind.html_template, subject=subject, **context)
+    return subject, _plain(text), html
 
 
-def compose(
-    envelope: Envelope, facts: BookingFacts, now: datetime, pdf: bytes | None = None
-) -> EmailMessage:
+def compose(envelope: Envelope, facts, now: datetime, pdf: bytes | None = None) -> EmailMessage:
     """The whole message, ready for SMTP. ``pdf``: the confirmation, for the kinds that
     carry it — the worker renders it once and keeps it with the message; without it,
     it is rendered here, in this process."""
-    kind = envelope.kind
+    kind = kind_of(envelope.kind)
     with force_locale(facts.language):
-        subject = subject_line(kind, facts)
-        context = {
-            "kind": str(kind),
-            "facts": facts,
-            "subject": subject,
-            "with_attachments": kind in WITH_PDF,
-            "missing": missing_documents(facts) if kind in NEEDS_MEETING else [],
-        }
-        text = render_template("email/message.txt", **context)
-        html = render_template("email/message.html", **context)
+        subject, text, html = render_parts(kind, facts)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
@@ -75,21 +82,27 @@ def compose(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    if kind in WITH_PDF:
+    invite = calendar_invite(facts, kind.invite, now) if kind.invite else None
+    if invite is not None:
+        message.add_alternative(
+            invite.decode("utf-8"), subtype="calendar", params={"method": kind.invite}
+        )
+    if kind.pdf:
         message.add_attachment(
             pdf if pdf is not None else confirmation_pdf(facts),
             maintype="application",
             subtype="pdf",
             filename=pdf_filename(facts),
         )
-    if kind in INVITE_METHOD:
-        method = INVITE_METHOD[kind]
+    if invite is not None:
+        # The same calendar as a file, for clients that ignore the part above. Typed
+        # application/ics, as Google Calendar's own invitations do, so that a client
+        # reading every text/calendar part does not show the invitation twice.
         message.add_attachment(
-            calendar_invite(facts, method, now).decode("utf-8"),
-            subtype="calendar",
-            charset="utf-8",
-            params={"method": method},
-            filename="cancel.ics" if method == "CANCEL" else "invite.ics",
+            invite,
+            maintype="application",
+            subtype="ics",
+            filename=invite_filename(kind.invite, facts.language),
         )
     # After the parts: setting content replaces the Content-* headers.
     message["Content-Language"] = facts.language.replace("_", "-")

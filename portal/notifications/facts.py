@@ -1,4 +1,5 @@
-"""The facts of a booking as one person reads them, gathered once from the database.
+"""The facts of a booking, or of a reference code, as one person reads them,
+gathered once from the database.
 
 E-mails, the PDF and the calendar invite are rendered from these plain values,
 so rendering needs no database (the worker reads, commits, then renders).
@@ -17,6 +18,18 @@ from portal.documents.checklist import OTHER_KEY
 from portal.documents.checklist import checklist as documents_checklist
 from portal.links import public_url_for
 from portal.referrals.labels import capacity_label
+from portal.scheduling.slots import booking_window, earliest_offered
+
+
+def language_arguments(language: str) -> dict:
+    """Query arguments that open a portal page in ``language`` (Portuguese is the default)."""
+    return {"lang": "en"} if language.startswith("en") else {}
+
+
+def portal_url(language: str) -> str:
+    """The start page, in the person's language. Never a code or a NISS in a link: they
+    would end up in logs, browser history and the mail provider's link scanner."""
+    return public_url_for("citizen.landing", **language_arguments(language))
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,13 @@ class BookingFacts:
     company: Company | None = None
     device_check: str | None = None
     organizer_email: str = ""
+    # The calendar event's UID (the booking's, for its whole life).
+    invite_uid: str = ""
+
+    @property
+    def missing(self) -> list[str]:
+        """Labels of required documents not received yet."""
+        return missing_documents(self)
 
 
 def booking_facts(booking, language: str | None = None) -> BookingFacts:
@@ -88,7 +108,7 @@ def booking_facts(booking, language: str | None = None) -> BookingFacts:
         desk=slot.desk.name,
         centre=slot.desk.centre.name,
         recipient=referral.contact_email,
-        manage_url=public_url_for("citizen.landing"),
+        manage_url=portal_url(language),
         join_url=meeting.join_url if ready else None,
         join_meeting_id=meeting.join_meeting_id if ready else None,
         passcode=meeting.passcode if ready else None,
@@ -96,6 +116,7 @@ def booking_facts(booking, language: str | None = None) -> BookingFacts:
         company=company,
         device_check=device_check,
         organizer_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        invite_uid=booking.invite_uid,
     )
 
 
@@ -119,3 +140,49 @@ def _device_check(referral) -> str | None:
 def missing_documents(facts: BookingFacts) -> list[str]:
     """Labels of required documents not received yet."""
     return [label for label, required, received in facts.checklist if required and not received]
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """A reference code as its person reads about it: the code e-mail, the reminder to book."""
+
+    referral_id: int
+    language: str
+    reference: str  # grouped for reading: 7KQ2-M9XD-4HRB
+    subject: str
+    is_company: bool
+    expires_at: datetime
+    recipient: str
+    portal_url: str
+    # The earliest time offered when the message was written (None: nothing free then).
+    earliest: datetime | None
+    # (label, required) for each document of the subject's checklist.
+    checklist: list[tuple[str, bool]] = field(default_factory=list)
+
+
+def referral_facts(referral, now: datetime, language: str | None = None) -> ReferralFacts:
+    """What the person needs to book with their code, in ``language`` (the referral's)."""
+    language = language or referral.language
+    config = current_app.config
+    window = booking_window(
+        now, config["BOOKING_LEAD_WORKING_DAYS"], config["BOOKING_HORIZON_WORKING_DAYS"]
+    )
+    earliest = earliest_offered(referral.subject, referral.audience, window, now)
+    with force_locale(language):
+        checklist = [
+            (entry.label(language), entry.required)
+            for entry in documents_checklist(referral)
+            if entry.key != OTHER_KEY
+        ]
+    return ReferralFacts(
+        referral_id=referral.id,
+        language=language,
+        reference=referral.display_code,
+        subject=referral.subject.name(language),
+        is_company=referral.is_company,
+        expires_at=referral.expires_at,
+        recipient=referral.contact_email,
+        portal_url=portal_url(language),
+        earliest=earliest.starts_at if earliest else None,
+        checklist=checklist,
+    )

@@ -10,16 +10,22 @@ from portal.extensions import db
 
 
 class MessageKind(enum.StrEnum):
+    """The kinds of e-mail the portal itself sends (``portal.notifications.kinds``
+    registers each one: its templates and what it carries). The column is plain
+    text, so a kind registered elsewhere needs no change here."""
+
     CONFIRMATION = "confirmation"
     RESCHEDULED = "rescheduled"
     CANCELLED = "cancelled"
     REMINDER = "reminder"
     # The desk closed on the day: the session is off, the code still works.
     DESK_CLOSED = "desk_closed"
+    # About the referral alone: the code in writing, and one reminder to book.
+    CODE_ISSUED = "code_issued"
+    REMINDER_TO_BOOK = "reminder_to_book"
 
 
-# These carry the join link, so they wait until the meeting has caught up.
-NEEDS_MEETING = {MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.REMINDER}
+KIND_LENGTH = 40
 # What the person's calendar holds: one message per version of a booking (its ``sequence``).
 VERSION_KINDS = (
     MessageKind.CONFIRMATION,
@@ -31,6 +37,8 @@ _PENDING_VERSION = text(
     "kind IN ('confirmation', 'rescheduled', 'cancelled', 'desk_closed') AND status = 'pending'"
 )
 _PENDING_REMINDER = text("kind = 'reminder' AND status = 'pending'")
+_PENDING_CODE = text("kind = 'code_issued' AND status = 'pending'")
+_REMINDER_TO_BOOK = text("kind = 'reminder_to_book'")
 
 
 class MessageStatus(enum.StrEnum):
@@ -49,9 +57,11 @@ class OutboxMessage(db.Model):
     Message-ID is fixed here, so every retry is the same message to mail clients.
     A worker owns a row while ``lease_until`` is in the future (see outbox.queue).
 
-    Two unique indexes make the effects idempotent whatever the code does: at
-    most one pending confirmation, change or cancellation per version
-    (``booking_sequence``) of a booking, and at most one pending reminder.
+    Unique indexes make the effects idempotent whatever the code does: at most
+    one pending confirmation, change or cancellation per version
+    (``booking_sequence``) of a booking, at most one pending reminder; per
+    referral, at most one code e-mail waiting to be sent (a resend clicked twice
+    writes one) and one reminder to book, ever.
     """
 
     __tablename__ = "outbox_messages"
@@ -71,13 +81,28 @@ class OutboxMessage(db.Model):
             sqlite_where=_PENDING_REMINDER,
             postgresql_where=_PENDING_REMINDER,
         ),
+        Index(
+            "uq_outbox_messages_pending_code",
+            "referral_id",
+            unique=True,
+            sqlite_where=_PENDING_CODE,
+            postgresql_where=_PENDING_CODE,
+        ),
+        Index(
+            "uq_outbox_messages_reminder_to_book",
+            "referral_id",
+            unique=True,
+            sqlite_where=_REMINDER_TO_BOOK,
+            postgresql_where=_REMINDER_TO_BOOK,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
     # None for messages about the referral alone (a code issued, a waiting-list offer).
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
-    kind: Mapped[MessageKind] = mapped_column(enum_column_type(MessageKind))
+    # A registered kind (MessageKind or one a feature registers).
+    kind: Mapped[str] = mapped_column(String(KIND_LENGTH))
     booking_sequence: Mapped[int | None] = mapped_column(Integer)
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8))

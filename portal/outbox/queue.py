@@ -13,29 +13,44 @@ from email.utils import make_msgid
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.links import public_hostname
-from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
+from portal.outbox.models import MessageStatus, OutboxMessage
 
 
-def enqueue(booking, kind: MessageKind, now: datetime, due_at: datetime | None = None):
+def enqueue(booking, kind: str, now: datetime, due_at: datetime | None = None):
     """Write a message about the booking's current version (same transaction)."""
     return _write(booking.referral, booking, kind, now, due_at)
 
 
-def enqueue_for_referral(referral, kind: MessageKind, now: datetime, due_at=None):
+def enqueue_for_referral(referral, kind: str, now: datetime, due_at=None):
     """Write a message about the referral alone (no booking yet, or none needed)."""
     return _write(referral, None, kind, now, due_at)
 
 
+def enqueue_once(referral, kind: str, now: datetime, due_at=None) -> OutboxMessage | None:
+    """Write a message about the referral alone, unless a unique index on
+    ``outbox_messages`` says it is there already (then None): idempotent by the
+    database, not by care. In a savepoint, so the caller's transaction goes on."""
+    try:
+        with db.session.begin_nested():
+            return _write(referral, None, kind, now, due_at)
+    except IntegrityError:
+        return None
+
+
 def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
+    from portal.notifications.kinds import kind_of
+
     domain = public_hostname()
     about = f"booking{booking.id}" if booking is not None else f"referral{referral.id}"
+    kind_of(kind)  # LookupError for a kind nobody registered, before anything is written
     message = OutboxMessage(
         referral_id=referral.id,
         booking_id=booking.id if booking is not None else None,
-        kind=kind,
+        kind=str(kind),
         booking_sequence=booking.sequence if booking is not None else None,
         recipient=referral.contact_email,
         language=referral.language,
@@ -50,13 +65,22 @@ def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
     return message
 
 
-def supersede_unsent(booking_id: int, kinds) -> list[MessageKind]:
+def supersede_unsent(booking_id: int, kinds) -> list[str]:
     """Drop messages a new change makes obsolete; returns the kinds dropped."""
+    return _supersede(OutboxMessage.booking_id == booking_id, kinds)
+
+
+def supersede_unsent_for_referral(referral_id: int, kinds) -> list[str]:
+    """Drop the referral's pending messages of these kinds; returns the kinds dropped."""
+    return _supersede(OutboxMessage.referral_id == referral_id, kinds)
+
+
+def _supersede(about, kinds) -> list[str]:
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.kind).where(
-            OutboxMessage.booking_id == booking_id,
+            about,
             OutboxMessage.status == MessageStatus.PENDING,
-            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.kind.in_([str(kind) for kind in kinds]),
         )
     ).all()
     if rows:

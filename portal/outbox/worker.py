@@ -9,28 +9,23 @@ with the message until it is sent: a retry after an SMTP error sends the same
 document without rendering it again.
 """
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from portal.booking.models import BookingStatus
 from portal.clock import now
 from portal.extensions import db
 from portal.mail import MailError, mailer_for
 from portal.meetings.worker import MeetingsReport, sync_meetings
+from portal.notifications import kinds
 from portal.notifications.document import confirmation_pdf
-from portal.notifications.email import WITH_PDF, Envelope, compose
-from portal.notifications.facts import booking_facts
+from portal.notifications.email import Envelope, compose
 from portal.outbox import queue
-from portal.outbox.models import NEEDS_MEETING, OutboxMessage
+from portal.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
-
-WAITING_FOR_MEETING = "waiting for the meeting link"
 
 
 @dataclass
@@ -55,6 +50,7 @@ class PassReport:
 
 @dataclass(frozen=True)
 class Prepared:
+    kind: kinds.Kind
     envelope: Envelope
     facts: object
     attempts: int
@@ -62,35 +58,34 @@ class Prepared:
 
 
 def _prepare(message_id: int, token: str, report: PassReport) -> Prepared | None:
-    """Read what the message needs; None when it must not (yet) be sent."""
+    """Read what the message needs; None when it must not (yet) be sent.
+
+    Its kind's registration (``portal.notifications.kinds``) says whether it
+    still applies, or must wait (not counted as an attempt), and gathers its facts.
+    """
     message = db.session.get(OutboxMessage, message_id)
-    booking = message.booking
-    if booking is None:
-        # Messages about a referral alone get their composer with the feature
-        # that writes them; until then they are kept, and shown as failed.
-        raise LookupError(f"no e-mail is defined for a {message.kind} without a booking")
-    if message.kind in NEEDS_MEETING:
-        if booking.status != BookingStatus.CONFIRMED:
-            queue.mark_superseded(message_id, token)
-            report.superseded += 1
-            return None
-        if booking.meeting is None or not booking.meeting.ready_for(message.booking_sequence):
-            retry_at = now() + timedelta(seconds=current_app.config["OUTBOX_POLL_SECONDS"])
-            queue.postpone(message_id, token, retry_at, WAITING_FOR_MEETING)
-            report.waiting += 1
-            return None
-    facts = booking_facts(booking, message.language)
-    facts = dataclasses.replace(
-        facts, sequence=message.booking_sequence, recipient=message.recipient
-    )
+    kind = kinds.kind_of(message.kind)
+    moment = now()
+    verdict = kind.verdict(message, moment)
+    if verdict is kinds.DROP:
+        queue.mark_superseded(message_id, token)
+        report.superseded += 1
+        return None
+    if isinstance(verdict, kinds.Wait):
+        queue.postpone(message_id, token, verdict.until, verdict.reason)
+        report.waiting += 1
+        return None
+    facts = kind.facts(message, moment)
     envelope = Envelope(message.kind, message.recipient, message.message_id)
-    pdf = db.session.scalar(select(OutboxMessage.pdf).where(OutboxMessage.id == message_id))
-    return Prepared(envelope, facts, message.attempts, pdf)
+    pdf = None
+    if kind.pdf:
+        pdf = db.session.scalar(select(OutboxMessage.pdf).where(OutboxMessage.id == message_id))
+    return Prepared(kind, envelope, facts, message.attempts, pdf)
 
 
 def _pdf_for(prepared: Prepared, message_id: int, token: str) -> bytes | None:
     """The message's PDF: the one kept from an earlier attempt, or rendered now and kept."""
-    if prepared.envelope.kind not in WITH_PDF or prepared.pdf is not None:
+    if not prepared.kind.pdf or prepared.pdf is not None:
         return prepared.pdf
     pdf = confirmation_pdf(prepared.facts, isolated=True)
     queue.keep_pdf(message_id, token, pdf)

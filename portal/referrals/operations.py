@@ -96,7 +96,13 @@ def _validated(
 
 
 def issue_referral(request: ReferralRequest, now: datetime, valid_days: int) -> Referral:
-    """Create a referral with a fresh code; raises InvalidReferral."""
+    """Create a referral with a fresh code; raises InvalidReferral.
+
+    The person is sent the code in writing, and reminded to book if it is still
+    unused a few days before it expires (``notifications.codes``).
+    """
+    from portal import notifications
+
     subject, audience, niss, nipc, email = _validated(request, now)
     code = codes.generate()
     while db.session.scalar(select(Referral.id).where(Referral.code == code)) is not None:
@@ -116,6 +122,7 @@ def issue_referral(request: ReferralRequest, now: datetime, valid_days: int) -> 
     )
     db.session.add(referral)
     db.session.flush()
+    notifications.announce_code(referral, now)
     return referral
 
 
@@ -127,9 +134,11 @@ def void_referral(referral: Referral, now: datetime) -> Booking | None:
     """Withdraw a code: it can no longer sign in; a booking it holds is released.
 
     The release is the booking transition VOID: the seat is freed, the Teams
-    meeting deleted and, for a confirmed booking, the person told. Returns the
-    booking released, if any.
+    meeting deleted and, for a confirmed booking, the person told. The code
+    e-mail or reminder to book not sent yet is dropped: a withdrawn code is not
+    sent. Returns the booking released, if any.
     """
+    from portal import notifications
     from portal.booking import transitions
 
     if referral.voided_at is not None:
@@ -138,6 +147,7 @@ def void_referral(referral: Referral, now: datetime) -> Booking | None:
     if released is not None:
         released = transitions.release(released, transitions.Action.VOID, now)
     referral.voided_at = referral.voided_at or now
+    notifications.withdraw_code_messages(referral)
     db.session.flush()
     return released
 

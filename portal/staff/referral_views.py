@@ -11,6 +11,7 @@ from portal.audit.models import AuditAction
 from portal.citizen.journey import offer_window
 from portal.clock import now
 from portal.extensions import db
+from portal.notifications.codes import CannotResend, can_resend, code_messages, resend_code
 from portal.referrals.models import Referral
 from portal.referrals.operations import (
     InvalidReferral,
@@ -96,8 +97,29 @@ def referral(referral_id):
         state=referral.state(moment),
         earliest=earliest,
         gain=gain,
+        mail=code_messages(referral),
+        can_resend=can_resend(referral, moment),
         form=ActionForm(),
     )
+
+
+@bp.route("/referrals/<int:referral_id>/resend-code", methods=["POST"])
+@roles_required(PHONE_LINE)
+def resend(referral_id):
+    """Send the code e-mail again (the caller did not get it, or lost it)."""
+    referral = _referral_or_404(referral_id)
+    if ActionForm().validate_on_submit():
+        try:
+            message = resend_code(referral, now())
+        except CannotResend:
+            flash(_("This code can no longer be used to book, so it was not sent."), "error")
+        else:
+            if message is None:
+                flash(_("The e-mail with the code is already waiting to be sent."), "info")
+            else:
+                audit(AuditAction.CHANGED, "referral", referral.id, "code-resent")
+                flash(_("The code will be sent again in a few moments."), "success")
+    return redirect(url_for("staff.referral", referral_id=referral.id))
 
 
 @bp.route("/referrals")

@@ -1,13 +1,27 @@
-"""Whatever a person typed comes out as text — in the page, the e-mail and the PDF."""
+"""Whatever a person (or a manager) typed comes out as text — in the page, every kind of
+e-mail and the PDF."""
+
+from email.utils import make_msgid
 
 import pytest
 
 from portal.extensions import db
+from portal.notifications import kinds
+from portal.notifications.email import Envelope, compose
+from portal.notifications.facts import BookingFacts
+from portal.outbox.models import OutboxMessage
 from portal.outbox.worker import run_once
 from portal.referrals.companies import set_representative
+from portal.referrals.operations import ReferralRequest, issue_referral
 from portal.scheduling.models import Audience
 from tests.conftest import smtp_settings
-from tests.factories import COMPANY_NIPC, COMPANY_NISS, create_confirmed_booking, create_world
+from tests.factories import (
+    CITIZEN_NISS,
+    COMPANY_NIPC,
+    COMPANY_NISS,
+    create_confirmed_booking,
+    create_world,
+)
 from tests.outbox.helpers import pdf_of, pdf_text
 
 COMPANY = "<b>&\"x'"
@@ -58,3 +72,57 @@ def test_the_e_mail_and_the_pdf_show_typed_text_escaped(app, smtp, company_booki
     assert COMPANY in content, "markup typed by a person is printed, not interpreted"
     assert PERSON in content
     assert COMPANY_NIPC in content
+
+
+SUBJECT_NAME = '<script>alert("s")</script> & Co'
+CHECKLIST_ITEM = "<img src=x onerror=alert(1)> \"Recibo\" & 'NIB'"
+
+
+def hostile_subject(subject):
+    """Names a manager typed: the subject and its checklist item."""
+    subject.name_pt = subject.name_en = SUBJECT_NAME
+    subject.checklist[0].label_pt = subject.checklist[0].label_en = CHECKLIST_ITEM
+    db.session.commit()
+
+
+def test_every_kind_of_e_mail_shows_typed_text_escaped(app, clock, company_booking):
+    hostile_subject(company_booking.referral.subject)
+    for kind in kinds.registered():
+        unsent = OutboxMessage(
+            kind=kind.name,
+            referral=company_booking.referral,
+            booking=company_booking,
+            booking_sequence=company_booking.sequence,
+            language="en",
+            recipient=EMAIL,
+        )
+        facts = kind.facts(unsent, clock.now)
+        envelope = Envelope(kind.name, EMAIL, make_msgid(domain="example.pt"))
+        message = compose(envelope, facts, clock.now, pdf=b"%PDF-1.7" if kind.pdf else None)
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        for typed in (SUBJECT_NAME, CHECKLIST_ITEM, COMPANY, PERSON):
+            assert typed not in html, f"{kind.name}: {typed} unescaped"
+        assert "&lt;script&gt;alert(&#34;s&#34;)&lt;/script&gt; &amp; Co" in html, kind.name
+        assert SUBJECT_NAME in text, f"{kind.name}: the plain-text part is not HTML-escaped"
+        if isinstance(facts, BookingFacts):
+            assert "&lt;b&gt;&amp;&#34;x&#39;" in html, kind.name
+
+
+def test_the_code_e_mail_shows_typed_text_escaped_through_smtp(app, clock, smtp):
+    world = create_world(clock.now)
+    hostile_subject(world.subject)
+    request = ReferralRequest(
+        subject_code=world.subject.code, niss=CITIZEN_NISS, email=EMAIL, language="pt_PT"
+    )
+    issue_referral(request, clock.now, 10)
+    db.session.commit()
+
+    assert run_once().sent == 1
+    (message,) = smtp.messages
+    html = message.get_body(("html",)).get_content()
+    assert SUBJECT_NAME not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;s&#34;)&lt;/script&gt; &amp; Co" in html
+    assert "&lt;img src=x onerror=alert(1)&gt; &#34;Recibo&#34; &amp; &#39;NIB&#39;" in html
+    text = message.get_body(("plain",)).get_content()
+    assert f"- {CHECKLIST_ITEM}" in text

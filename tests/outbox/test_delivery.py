@@ -2,6 +2,7 @@
 Graph double, exactly once — also across SMTP and Graph outages."""
 
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -85,7 +86,8 @@ def test_confirmation_is_sent_once_with_pdf_and_invite(app, clock, graph, smtp, 
     calendar, event = invite_of(message)
     assert calendar["METHOD"] == "REQUEST"
     assert part(message, "text/calendar").get_param("method") == "REQUEST"
-    assert str(event["UID"]) == f"booking-{booking.id}@portal.example.pt"
+    assert str(event["UID"]) == booking.invite_uid
+    assert uuid.UUID(booking.invite_uid).version == 4
     assert event["SEQUENCE"] == 0
     assert str(event["URL"]) == join_url and str(event["LOCATION"]) == join_url
     assert join_url in str(event["DESCRIPTION"])
@@ -173,7 +175,7 @@ def test_reschedule_moves_the_meeting_and_sends_a_new_version(app, clock, graph,
     moved = smtp.messages[-1]
     assert "novo horário" in moved.get_body(("plain",)).get_content()
     _, event = invite_of(moved)
-    assert str(event["UID"]) == f"booking-{booking.id}@portal.example.pt"
+    assert str(event["UID"]) == booking.invite_uid, "the same event, moved"
     assert event["SEQUENCE"] == 1
     assert event.decoded("DTSTART") == new_slot.starts_at
     assert str(event["URL"]) == meeting["joinWebUrl"]

@@ -39,6 +39,7 @@ ROUTES = [
     ("POST", "/staff/referrals/{referral}/void", PHONE, "staff.void"),
     ("GET", "/staff/referrals/{referral}/reissue", PHONE, "staff.reissue"),
     ("POST", "/staff/referrals/{referral}/reissue", PHONE, "staff.reissue"),
+    ("POST", "/staff/referrals/{referral}/resend-code", PHONE, "staff.resend"),
     ("GET", "/staff/agenda", DESK, "staff.agenda"),
     ("GET", "/staff/bookings/{booking}", DESK, "staff.booking"),
     ("POST", "/staff/bookings/{booking}", DESK, "staff.booking"),
