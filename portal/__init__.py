@@ -52,6 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.api import oauth
     from portal.booking.labels import status_label
     from portal.citizen import bp as citizen_bp
+    from portal.health import bp as health_bp
     from portal.referrals.companies import display_phone
     from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label, referral_state_label
     from portal.staff import bp as staff_bp
@@ -66,6 +67,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         referral_state_label=referral_state_label,
     )
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(staff_bp)
     register_columns()
