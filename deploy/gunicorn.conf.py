@@ -29,7 +29,9 @@ worker_class = "gthread"
 # little longer (proxy_read_timeout 60s) so the person sees the portal's own answer.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = 5  # nginx keeps connections to the upstream open (keepalive 16)
+# nginx keeps idle connections to gunicorn and closes them after 4 s (its upstream
+# keepalive_timeout): this must stay longer, or a POST meets a closing connection (502).
+keepalive = 5
 
 # Replace each worker after about this many requests, spread by the jitter so the
 # workers are not all replaced at the same moment: memory stays level.

@@ -16,7 +16,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # The port too: behind nginx on another port than 443 (the rehearsal), the
+        # CSRF referrer check compares it.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
     from portal import models  # noqa: F401  (register every table)
 
