@@ -269,9 +269,10 @@ class Stack:
                 os.killpg(process.pid, signal.SIGINT if name.startswith("web") else signal.SIGTERM)
             except ProcessLookupError:
                 continue
+        deadline = time.monotonic() + 5  # then killed: a clean stop is not what is tested
         for process in self.processes.values():
             try:
-                process.wait(15)
+                process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
