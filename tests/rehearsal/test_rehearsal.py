@@ -11,6 +11,7 @@ installs them all and fails on any skip). About a minute or two.
 """
 
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -27,7 +28,7 @@ from portal.extensions import db
 from tests.conftest import POSTGRESQL_SKIP_REASON, POSTGRESQL_URL, make_app
 from tests.doubles.smtp import SMTPServer
 from tests.factories import CITIZEN_NISS, create_referral, create_world
-from tests.rehearsal.stack import Stack, available
+from tests.rehearsal.stack import ROOT, Stack, available
 
 pytestmark = pytest.mark.rehearsal
 
@@ -216,12 +217,45 @@ def test_a_hundred_bookings_through_nginx_with_a_worker_killed(stack):
     assert ready.json()["status"] == "ready"
     assert ready.json()["checks"]["redis"]["ok"]
 
+    assert_nginx_serves_as_configured(stack)
     assert_lockout_holds_across_instances(stack, spare_code)
     print(
         f"\nrehearsal: {PEOPLE} bookings through nginx in {booked:.1f} s, all confirmations "
         f"in {time.monotonic() - started:.1f} s; worker 1 killed after "
         f"{killed[0]} e-mails; {resent} sent again with the same Message-ID"
     )
+
+
+def assert_nginx_serves_as_configured(stack):
+    """Static files from the folder (a hashed name cached for a year), /metrics hidden,
+    plain http redirected, nginx's request id in gunicorn's access log."""
+    verify = str(stack.certificate)
+    stylesheet = (ROOT / "portal" / "static" / "css" / "portal.css").read_bytes()
+    hashed = requests.get(
+        f"{stack.base_url}/static/css/portal.0123456789ab.css", verify=verify, timeout=10
+    )
+    assert hashed.status_code == 200 and hashed.content == stylesheet
+    assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert hashed.headers["Content-Type"].startswith("text/css")
+    plain = requests.get(f"{stack.base_url}/static/css/portal.css", verify=verify, timeout=10)
+    assert plain.content == stylesheet and plain.headers["Cache-Control"] == "no-cache"
+    assert requests.get(f"{stack.base_url}/metrics", verify=verify, timeout=10).status_code == 404
+    insecure = requests.get(
+        f"http://127.0.0.1:{stack.http_port}/", allow_redirects=False, timeout=10
+    )
+    assert insecure.status_code == 301
+    assert insecure.headers["Location"].startswith("https://")
+    traced = requests.get(
+        f"{stack.base_url}/healthz",
+        headers={"X-Request-ID": "rehearsal-trace-0001"},
+        verify=verify,
+        timeout=10,
+    )
+    assert traced.status_code == 200
+    time.sleep(0.5)  # the access log line is written after the response
+    logs = "".join((stack.folder / f"web{n}.log").read_text() for n in (1, 2))
+    assert "request_id=rehearsal-trace-0001" in logs
+    assert re.search(r"POST /marcar/confirmar .* request_id=[0-9a-f]{32} ", logs)
 
 
 def assert_lockout_holds_across_instances(stack, code):
