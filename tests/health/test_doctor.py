@@ -132,3 +132,9 @@ def test_documents_folder_not_writable_fails(doctor, tmp_path):
     blocker.write_text("not a folder")
     status, lines, _ = doctor(DOCUMENTS_DIRECTORY=str(blocker / "documents"))
     assert status == 1 and lines["documents"].startswith("FAIL")
+
+
+def test_redis_down_fails(doctor):
+    status, lines, _ = doctor(RATELIMIT_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    assert status == 1 and lines["redis"].startswith("FAIL")
+    assert "refused" in lines["redis"].lower()
