@@ -89,10 +89,10 @@ if _options is not None:
     os.environ["PORTAL_SQLALCHEMY_ENGINE_OPTIONS"] = _json.dumps(_options)
 
 
-# --- Metrics hook --------------------------------------------------------------
-# Prometheus multiprocess mode must forget a worker's files when it exits. The
-# metrics code provides child_exit(server, worker); until it is installed this
-# hook does nothing.
+# --- METRICS HOOK (for the metrics work: prometheus_client multiprocess mode) --------
+# Prometheus multiprocess mode must forget a worker's files when the worker exits.
+# The metrics code provides child_exit(server, worker); this calls it when it can be
+# imported (adjust the import if it lives elsewhere), and does nothing until then.
 def child_exit(server, worker):
     try:
         from portal.metrics import child_exit as metrics_child_exit
@@ -101,4 +101,4 @@ def child_exit(server, worker):
     metrics_child_exit(server, worker)
 
 
-# --- end of metrics hook ---------------------------------------------------------
+# --- END OF METRICS HOOK ------------------------------------------------------------
