@@ -23,6 +23,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from requests.adapters import HTTPAdapter
+from sqlalchemy import create_engine, text
 
 from portal.extensions import db
 from tests.conftest import POSTGRESQL_SKIP_REASON, POSTGRESQL_URL, make_app
@@ -210,6 +211,19 @@ def test_a_hundred_bookings_through_nginx_with_a_worker_killed(stack):
     assert all(len(ids) == 1 for ids in by_person.values()), "one confirmation each"
     # A message sent again after a kill keeps its Message-ID: clients show it once.
     resent = len(stack.sink.messages) - PEOPLE
+    engine = create_engine(stack.database_url)
+    with engine.connect() as connection:
+        statuses = dict(
+            connection.execute(
+                text(
+                    "SELECT kind || ' ' || status, count(*) FROM outbox_messages "
+                    "WHERE kind = 'confirmation' OR due_at <= now() GROUP BY 1"
+                )
+            ).all()
+        )
+    engine.dispose()
+    # Nothing due is left behind (the reminders wait for tomorrow).
+    assert statuses == {"confirmation sent": PEOPLE}, statuses
 
     # Ready, seen through nginx.
     ready = requests.get(f"{stack.base_url}/readyz", verify=str(stack.certificate), timeout=10)
