@@ -4,7 +4,9 @@ stack.py) and 100 people book through nginx while one outbox worker is killed.
 - every person gets exactly one confirmation e-mail;
 - /readyz is green through nginx;
 - the sign-in lockout holds across the two gunicorn instances (the counters are in
-  Redis, shared).
+  Redis, shared);
+- ``flask doctor`` passes with the production settings, and nginx serves static
+  files, hides /metrics and passes its request id on as deploy/ says.
 
 Runs in the normal suite; skips, saying why, without nginx, PostgreSQL or Redis (CI
 installs them all and fails on any skip). About a minute or two.
@@ -230,6 +232,11 @@ def test_a_hundred_bookings_through_nginx_with_a_worker_killed(stack):
     assert ready.status_code == 200, ready.text
     assert ready.json()["status"] == "ready"
     assert ready.json()["checks"]["redis"]["ok"]
+
+    # And flask doctor, as an operator runs it with the production settings.
+    doctor = stack.flask("doctor")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert doctor.stdout.splitlines()[-1] == "All checks passed."
 
     assert_nginx_serves_as_configured(stack)
     assert_lockout_holds_across_instances(stack, spare_code)
