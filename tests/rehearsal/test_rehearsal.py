@@ -14,7 +14,6 @@ installs them all and fails on any skip). About a minute or two.
 
 import os
 import re
-import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -187,13 +186,11 @@ def test_a_hundred_bookings_through_nginx_with_a_worker_killed(stack):
     spare_code, _ = people.pop()  # for the lockout, below
     started = time.monotonic()
 
-    done = threading.Semaphore(0)
     killed = []
     with ThreadPoolExecutor(CLIENTS) as pool:
         futures = [pool.submit(Person(stack, n).book, code) for n, (code, _) in enumerate(people)]
         for count, future in enumerate(as_completed(futures), 1):
             future.result()
-            done.release()
             if count == PEOPLE // 2:
                 assert stack.processes["worker1"].poll() is None, "worker 1 ran until now"
                 stack.kill("worker1")
@@ -203,7 +200,7 @@ def test_a_hundred_bookings_through_nginx_with_a_worker_killed(stack):
     # Every person gets exactly one confirmation, from the worker left (a message the
     # killed worker held is taken over when its lease runs out).
     recipients = {email for _, email in people}
-    wait_for_mail(stack.sink, recipients, timeout=150)
+    wait_for_mail(stack.sink, recipients, timeout=240)  # ~100 s on a busy 2-core machine
     assert stack.processes["worker2"].poll() is None, stack.logs()
     by_person = defaultdict(set)
     for message in stack.sink.messages:
