@@ -16,7 +16,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # The port too: behind nginx on another port than 443 (the rehearsal), the
+        # CSRF referrer check compares it.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
     from portal import models  # noqa: F401  (register every table)
 
@@ -52,6 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.api import oauth
     from portal.booking.labels import status_label
     from portal.citizen import bp as citizen_bp
+    from portal.health import bp as health_bp
     from portal.referrals.companies import display_phone
     from portal.referrals.labels import MANDATE_DOCUMENT, capacity_label, referral_state_label
     from portal.staff import bp as staff_bp
@@ -66,6 +71,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         referral_state_label=referral_state_label,
     )
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(staff_bp)
     register_columns()

@@ -6,6 +6,7 @@ def register_commands(app) -> None:
     from portal.booking.cli import bookings_cli
     from portal.demo.cli import seed_demo
     from portal.documents.cli import purge_documents
+    from portal.health.cli import doctor
     from portal.integrations.cli import api_client_cli
     from portal.meetings.cli import meetings_cli
     from portal.outbox.cli import outbox_cli
@@ -23,3 +24,4 @@ def register_commands(app) -> None:
     app.cli.add_command(api_client_cli)
     app.cli.add_command(purge_documents)
     app.cli.add_command(purge_personal_data)
+    app.cli.add_command(doctor)

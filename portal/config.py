@@ -139,6 +139,9 @@ DEFAULTS = {
     # The worker renders PDFs in a child process replaced after this many (0: in
     # the worker itself), so its memory stays flat.
     "OUTBOX_RENDERS_PER_CHILD": 100,
+    # /readyz and `flask doctor` fail when the oldest message due is older than this:
+    # the workers are down or cannot keep up (seconds).
+    "READINESS_OUTBOX_MAX_AGE_SECONDS": 900,
     # Reminder e-mail this many hours before the appointment.
     "REMINDER_HOURS": 24,
     # Where people write about the site's accessibility (shown in the accessibility statement).
@@ -194,7 +197,7 @@ def load_config(app, overrides=None):
     _check_brand_logo(app)
     if app.config["ENVIRONMENT"] == "production":
         # Every problem at once, so one start tells the operator all there is to fix.
-        problems = _production_service_problems(app) + _production_safety_problems(app)
+        problems = production_problems(app)
         if problems:
             raise ConfigurationError("Production cannot start:\n- " + "\n- ".join(problems))
 
@@ -240,6 +243,11 @@ def _choose_meeting_provider(app):
     if provider not in MEETING_PROVIDERS:
         raise ConfigurationError(f"PORTAL_MEETING_PROVIDER must be one of {MEETING_PROVIDERS}.")
     app.config["MEETING_PROVIDER"] = provider
+
+
+def production_problems(app) -> list[str]:
+    """Every setting production refuses, each with what to do (``flask doctor`` too)."""
+    return _production_service_problems(app) + _production_safety_problems(app)
 
 
 def _production_service_problems(app) -> list[str]:

@@ -245,3 +245,20 @@ def test_production_lists_every_problem_at_once(monkeypatch, tmp_path):
         "PORTAL_MAIL_PASSWORD would cross the network in clear",
     ]:
         assert problem in message
+
+
+def test_settings_page_groups_every_setting_once_under_an_index():
+    """A new engineer finds a setting from the index at the top of docs/settings.md:
+    every setting is a row of exactly one group, and every group is in the index."""
+    import re
+    from pathlib import Path
+
+    from portal.config import DEFAULTS
+
+    page = (Path(__file__).parent.parent / "docs" / "settings.md").read_text()
+    index, _, body = page.partition("\n<a id=")
+    anchors = re.findall(r"^<a id=\"([\w-]+)\"></a>", "<a id=" + body, re.M)
+    linked = re.findall(r"^\| \[[^]]+\]\(#([\w-]+)\) \|", index, re.M)
+    assert anchors and linked == anchors, "the index lists every group, in order"
+    rows = re.findall(r"^\| `PORTAL_(\w+)` \|", body, re.M)
+    assert sorted(rows) == sorted(DEFAULTS), "each setting in exactly one group's table"

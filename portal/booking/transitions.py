@@ -78,7 +78,7 @@ class Rule:
 
 # Messages and version changes concern a person holding a *confirmed* booking
 # whose session is still ahead; a hold was never announced, so releasing it
-# tells nobody. The README's table "A booking's life" is this one.
+# tells nobody. docs/journey.md's table "A booking's life" is this one.
 TABLE: dict[Action, Rule] = {
     Action.HOLD: Rule((), HELD, "takes"),
     Action.EXTEND: Rule((HELD,), HELD, "keeps"),
