@@ -223,12 +223,19 @@ def offer_seats(slot_ids: Sequence[int], now: datetime) -> list[WaitingListOffer
     for slot in slots:
         if not window[0] <= slot.starts_at < window[1] or slot.starts_at <= now:
             continue
+        if _closed(slot):
+            continue  # a closure releases its day's seats, but nobody can book them
         for _seat in range(free_seats(slot, now) - _announced(slot)):
             offer = _offer_one(slot, window, now)
             if offer is None:
                 break
             offers.append(offer)
     return offers
+
+
+def _closed(slot: Slot) -> bool:
+    day = to_lisbon(slot.starts_at).date()
+    return any(closure.covers(day) for closure in slot.desk.closures)
 
 
 def _waiting_for(slot: Slot):

@@ -3,12 +3,12 @@
 from types import SimpleNamespace
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.citizen.forms import ConfirmForm
 from portal.citizen.journey import next_step, referral_required, signed_in_referral
 from portal.clock import now
+from portal.i18n import day_heading
 from portal.scheduling.calendar import to_lisbon
 from portal.waiting_list import bp, services
 from portal.waiting_list.forms import INVALID_DATE, WISH_ERRORS, JoinForm
@@ -43,7 +43,7 @@ def join(referral):
             message = WISH_ERRORS.get(error.reason)
             if message is None:
                 return redirect(url_for(next_step(referral)))
-            expiry = format_date(to_lisbon(referral.expires_at).date(), "long")
+            expiry = day_heading(to_lisbon(referral.expires_at).date())
             form.before.errors.append(str(message) % {"date": expiry})
         else:
             flash(
