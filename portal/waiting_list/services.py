@@ -137,18 +137,18 @@ def leave(entry: WaitingListEntry | None, now: datetime) -> None:
 
 
 def leave_token(entry: WaitingListEntry) -> str:
-    return _serializer().dumps(entry.id)
+    return serializer().dumps(entry.id)
 
 
 def entry_from_token(token: str) -> WaitingListEntry | None:
     try:
-        entry_id = _serializer().loads(token, max_age=LEAVE_LINK_MAX_AGE)
+        entry_id = serializer().loads(token, max_age=LEAVE_LINK_MAX_AGE)
     except BadSignature:
         return None
     return db.session.get(WaitingListEntry, entry_id) if isinstance(entry_id, int) else None
 
 
-def _serializer() -> URLSafeTimedSerializer:
+def serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=LEAVE_SALT)
 
 
