@@ -63,7 +63,7 @@ def test_in_portuguese_and_not_sent_once_the_seat_is_taken(app, clock, smtp):
     smtp.messages.clear()
 
     run_once()
-    assert [m for m in smtp.messages if m["To"] == person.email and "vag" in m["Subject"]] == []
+    assert [m for m in smtp.messages if m["To"] == person.email and "Vagou" in m["Subject"]] == []
     (row,) = offer_messages(person)
     assert row.status == MessageStatus.SUPERSEDED, "the seat went: nothing to announce"
 
@@ -79,4 +79,5 @@ def test_the_portuguese_offer(app, clock, smtp):
     (message,) = [m for m in smtp.messages if m["To"] == "rui@example.pt"]
     assert message["Content-Language"] == "pt-PT"
     assert "sexta-feira, 27 de novembro de 2026" in message["Subject"]
-    assert "Deixar a lista de espera" in html_of(message)
+    assert "Sair da lista de espera" in html_of(message)
+    assert "Vagou um horário" in message["Subject"]
