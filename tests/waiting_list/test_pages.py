@@ -61,7 +61,7 @@ def test_bad_dates_get_translated_errors(app, client, clock):
 
     cases = {
         "2026-11-20": "The date must be in the future.",
-        "2026-11-26": "No session can be booked that soon: choose a later date.",
+        "2026-11-26": "No appointment can be booked that soon: choose a later date.",
         "2027-03-01": "Your reference code can be used until Saturday 5 December 2026",
         "yesterday": "Enter the date as year, month and day, for example 2027-01-15.",
         "99999-1-1": "Enter the date as year, month and day, for example 2027-01-15.",
@@ -99,7 +99,7 @@ def test_a_confirmed_booking_can_wait_for_an_earlier_time_and_leave_with_one_pos
     page = client.get("/a-minha-marcacao")
     link = page.soup.find("a", string="Tell me if an earlier time frees up")
     page = client.get(link["href"])
-    assert "If a seat frees up earlier than your session" in page.main_text()
+    assert "If a time earlier than your appointment frees up" in page.main_text()
     client.submit(JOIN, {"before": ""})
     (entry,) = entries(world.referral)
     assert entry.wish == Wish.EARLIER
