@@ -63,7 +63,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("referral_id", sa.Integer(), nullable=False),
-        sa.Column("slot_id", sa.Integer(), nullable=False),
+        sa.Column("slot_id", sa.Integer(), nullable=True),
         sa.Column("message_id", sa.Integer(), nullable=True),
         sa.Column("offered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("offered_on", sa.Date(), nullable=False),
@@ -86,7 +86,7 @@ def upgrade():
             ["slot_id"],
             ["slots.id"],
             name=op.f("fk_waiting_list_offers_slot_id_slots"),
-            ondelete="CASCADE",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_waiting_list_offers")),
         sa.UniqueConstraint(

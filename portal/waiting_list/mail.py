@@ -36,12 +36,9 @@ class OfferFacts:
 def _offer_of(message) -> WaitingListOffer | None:
     if message.id is None:
         return None  # a preview of an unsaved message (tests of every kind, previews)
-    offer = db.session.scalar(
+    return db.session.scalar(
         select(WaitingListOffer).where(WaitingListOffer.message_id == message.id)
     )
-    if offer is None:
-        raise LookupError("a waiting_list_offer message needs its offer")
-    return offer
 
 
 def offer_facts(message, now: datetime) -> OfferFacts:
@@ -87,7 +84,7 @@ def _any_slot(referral):
 def offer_still_open(message, now: datetime) -> Verdict:
     """Only while the person still waits, their code works and the seat is still free."""
     offer = _offer_of(message)
-    if offer is None:
+    if offer is None or offer.slot is None:
         return DROP
     referral = offer.entry.referral
     if not offer.entry.is_open or referral.is_pseudonymised:

@@ -66,7 +66,8 @@ class WaitingListOffer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("waiting_list_entries.id"), index=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
-    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
+    # None once a closure deleted the slot (the offer still counts in the evaluation).
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
     offered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     offered_on: Mapped[date] = mapped_column(Date)

@@ -2,15 +2,20 @@
 desk, linking to the portal (no code or NISS in any link) and to leaving the list; not
 sent once the seat is taken or the person has left."""
 
+from datetime import timedelta
+
 import pytest
 
 from portal.booking import transitions
 from portal.extensions import db
 from portal.outbox.models import MessageStatus
 from portal.outbox.worker import run_once
+from portal.scheduling.calendar import lisbon_today, to_lisbon
+from portal.scheduling.closures import close_desk
+from portal.scheduling.slots import publish_slots
 from portal.waiting_list.models import EndReason
 from tests.conftest import smtp_settings
-from tests.factories import CITIZEN_NISS, create_confirmed_booking, create_world
+from tests.factories import CITIZEN_NISS, create_confirmed_booking, create_desk, create_world
 from tests.notifications.mail import assert_no_secret_in_urls, html_of, text_of, urls_in
 from tests.waiting_list.helpers import offer_messages, offers_to, waiting
 
@@ -81,3 +86,27 @@ def test_the_portuguese_offer(app, clock, smtp):
     assert "sexta-feira, 27 de novembro de 2026" in message["Subject"]
     assert "Sair da lista de espera" in html_of(message)
     assert "Vagou um horário" in message["Subject"]
+
+
+def test_an_offered_slot_a_closure_deletes_sends_nothing_but_the_offer_still_counts(
+    app, clock, smtp
+):
+    world = create_world(clock.now)
+    person = waiting(world, clock)
+    desk = create_desk(subjects=[world.subject], name="Balcão Novo")
+    today = lisbon_today(clock.now)
+    publish_slots(desk, today, today + timedelta(weeks=2))
+    db.session.commit()
+    (offer,) = offers_to(person)
+    day = to_lisbon(offer.slot.starts_at).date()
+
+    close_desk(desk, day, day, "Obras", clock.now, 10)
+    db.session.commit()
+    smtp.messages.clear()
+    run_once()
+
+    assert [m for m in smtp.messages if m["To"] == person.email] == []
+    (row,) = offer_messages(person)
+    assert row.status == MessageStatus.SUPERSEDED
+    (offer,) = offers_to(person)
+    assert offer.slot_id is None
