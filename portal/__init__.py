@@ -71,8 +71,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         referral_state_label=referral_state_label,
     )
 
+    from portal.waiting_list import bp as waiting_list_bp
+
     app.register_blueprint(health_bp)
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(waiting_list_bp)
     app.register_blueprint(staff_bp)
     register_columns()
     app.register_blueprint(api_bp)

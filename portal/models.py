@@ -22,3 +22,4 @@ from portal.scheduling.models import (  # noqa: F401
 from portal.sessions.models import CitizenSession  # noqa: F401
 from portal.throttling.models import SignInCounter  # noqa: F401
 from portal.throttling.rate import RateCounter  # noqa: F401
+from portal.waiting_list.models import WaitingListEntry, WaitingListOffer  # noqa: F401

@@ -49,6 +49,7 @@ DECLARATION = "/verificar-equipamento/declaracao"
 MY_BOOKING = "/a-minha-marcacao"
 RESCHEDULE = "/a-minha-marcacao/reagendar"
 CANCEL = "/a-minha-marcacao/cancelar"
+WAITING_LIST = "/lista-de-espera"
 # In a form's data: pick the first option offered (the earliest time, say).
 FIRST = object()
 WRONG_NISS = "20000000001"  # valid check digit, not the referral's
@@ -246,6 +247,24 @@ class Visitor:
     def new_time_chosen(self) -> "Visitor":
         return self.book().send(RESCHEDULE, {"slot": FIRST})
 
+    # Waiting list ---------------------------------------------------------------
+    def waits(self, before="") -> "Visitor":
+        """Sign in with a code no desk offers times for, and join the waiting list."""
+        return self.sign_in(self.referral(quiet=True)).send(WAITING_LIST, {"before": before})
+
+    def leave_link(self) -> "Visitor":
+        """The leave link of an offer e-mail, opened by a person on the list."""
+        from portal.referrals.models import Referral
+        from portal.waiting_list import services
+
+        caller = self.referral(quiet=True)
+        with self.site.app.app_context():
+            referral = db.session.scalar(db.select(Referral).where(Referral.code == caller.code))
+            entry = services.join(referral, None, self.site.clock.now)
+            token = services.leave_token(entry)
+            db.session.commit()
+        return self.open(f"{WAITING_LIST}/sair/{token}")
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -310,6 +329,18 @@ PAGES = [
     Visit("my booking: moved", lambda v: v.new_time_chosen().submit({})),
     Visit("cancel?", lambda v: v.book().open(CANCEL)),
     Visit("cancelled", lambda v: v.cancel()),
+    Visit("waiting list", lambda v: v.sign_in(v.referral(quiet=True)).open(WAITING_LIST)),
+    Visit("waiting list: date in the past", lambda v: v.waits(before="2020-01-01")),
+    Visit("waiting list: on the list", lambda v: v.waits()),
+    Visit("choose a time: none offered, on the list", lambda v: v.waits().open("/marcar/horarios")),
+    Visit("waiting list: an earlier time", lambda v: v.book().open(WAITING_LIST)),
+    Visit(
+        "my booking: waiting for an earlier time",
+        lambda v: v.book().send(WAITING_LIST, {"before": ""}).open(MY_BOOKING),
+    ),
+    Visit("waiting list: leave?", lambda v: v.leave_link()),
+    Visit("waiting list: left", lambda v: v.leave_link().submit({})),
+    Visit("waiting list: link does not work", lambda v: v.open(f"{WAITING_LIST}/sair/x"), 404),
     Visit("accessibility statement", lambda v: v.open("/acessibilidade")),
     Visit("privacy notice", lambda v: v.open("/privacidade")),
     Visit("contacts", lambda v: v.open("/contactos")),

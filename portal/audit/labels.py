@@ -45,6 +45,7 @@ DETAILS = {
     "outcome": _l("Outcome recorded: %(outcome)s"),
     "of-booking": _l("Of booking no. %(booking)s"),
     "closure": _l("Closure no. %(closure)s added"),
+    "closure-removed": _l("Closure no. %(closure)s removed"),
     "malware": _l("Upload refused: the malware scanner found %(signature)s"),
 }
 

@@ -154,6 +154,7 @@ def about_referral(message, now: datetime):
 
 def _register_portal_kinds() -> None:
     from portal.notifications import codes
+    from portal.waiting_list import mail as waiting_list
 
     register(
         MessageKind.CONFIRMATION, about_booking, needs_meeting=True, pdf=True, invite="REQUEST"
@@ -164,6 +165,7 @@ def _register_portal_kinds() -> None:
     register(MessageKind.DESK_CLOSED, about_booking, invite="CANCEL")
     register(MessageKind.CODE_ISSUED, about_referral, check=codes.code_still_wanted)
     register(MessageKind.REMINDER_TO_BOOK, about_referral, check=codes.reminder_still_wanted)
+    register(waiting_list.OFFER_KIND, waiting_list.offer_facts, check=waiting_list.offer_still_open)
 
 
 _register_portal_kinds()

@@ -9,8 +9,9 @@ from portal.booking import transitions
 from portal.booking.models import ACTIVE_STATUSES, Booking
 from portal.extensions import db
 from portal.referrals.models import Referral
-from portal.scheduling.calendar import lisbon_to_utc, lisbon_today
+from portal.scheduling.calendar import lisbon_to_utc, lisbon_today, to_lisbon
 from portal.scheduling.models import Closure, Desk, Slot
+from portal.scheduling.slots import announce_seats, new_slots
 
 
 class InvalidClosure(ValueError):
@@ -90,3 +91,31 @@ def close_desk(
     db.session.flush()
     released.sort(key=lambda booking: (booking.slot.starts_at, booking.id))
     return ClosureResult(closure, released, removed)
+
+
+def reopen_desk(closure: Closure, now: datetime) -> int:
+    """Remove a closure: the desk attends those days again; returns the slots offered.
+
+    Slots the closure emptied get their seats back, those it deleted are published
+    again (days another closure still covers stay closed), and all are announced
+    (``seats_freed``) to the waiting list. Bookings the closure cancelled stay
+    cancelled: those people were told and may have booked elsewhere.
+    """
+    desk = closure.desk
+    first = max(closure.starts_on, lisbon_today(now))
+    last = closure.ends_on
+    db.session.delete(closure)
+    db.session.flush()
+    db.session.expire(desk, ["closures"])
+    if last < first:
+        return 0
+    reopened = []
+    for slot in db.session.scalars(select(Slot).where(*_slots_in(desk, first, last))):
+        day_closed = any(c.covers(to_lisbon(slot.starts_at).date()) for c in desk.closures)
+        if slot.capacity == 0 and not day_closed and slot.starts_at > now:
+            slot.capacity = desk.parallel_attendants
+            reopened.append(slot)
+    reopened += new_slots(desk, first, last)
+    db.session.flush()
+    announce_seats([slot.id for slot in reopened])
+    return len(reopened)

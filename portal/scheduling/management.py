@@ -13,8 +13,10 @@ from portal.scheduling.models import (
     Desk,
     DistrictCentre,
     OpeningHours,
+    Slot,
     Subject,
 )
+from portal.scheduling.slots import announce_seats
 
 
 class CodeTaken(ValueError):
@@ -45,8 +47,12 @@ def save_desk(
     """Create or update a desk; its timetable is replaced by ``weekly_hours``.
 
     Slots already published keep their times and seats; the next
-    ``slots publish`` uses the new timetable for days not yet published.
+    ``slots publish`` uses the new timetable for days not yet published. A desk
+    that starts attending by video again, or serves a subject it did not, offers
+    its coming slots anew: they are announced (``seats_freed``) to the waiting list.
     """
+    was_remote = desk is not None and desk.remote_enabled
+    served_before = {subject.id for subject in desk.subjects} if desk is not None else set()
     desk = desk or Desk()
     _check_code(Desk, values["code"], desk)
     for name, value in values.items():
@@ -59,7 +65,19 @@ def save_desk(
     desk.subjects = list(subjects)
     db.session.add(desk)
     db.session.flush()
+    gained = {subject.id for subject in desk.subjects} - served_before
+    if desk.id is not None and desk.remote_enabled and (not was_remote or gained):
+        _announce_coming_slots(desk)
     return desk
+
+
+def _announce_coming_slots(desk: Desk) -> None:
+    from portal.clock import now
+
+    coming = db.session.scalars(
+        select(Slot.id).where(Slot.desk_id == desk.id, Slot.starts_at > now(), Slot.capacity > 0)
+    ).all()
+    announce_seats(list(coming))
 
 
 def save_subject(

@@ -44,8 +44,28 @@ def slot_times(desk: Desk, day: date) -> list[tuple[datetime, datetime]]:
 def publish_slots(desk: Desk, first_day: date, last_day: date) -> int:
     """Create the desk's missing slots between two days (inclusive); returns how many.
 
-    Idempotent: slots that exist are kept as they are, with their bookings.
+    Idempotent: slots that exist are kept as they are, with their bookings. New
+    seats are announced with ``seats_freed`` (the waiting list listens).
     """
+    created = new_slots(desk, first_day, last_day)
+    announce_seats([slot.id for slot in created])
+    return len(created)
+
+
+def announce_seats(slot_ids: list[int]) -> None:
+    """Tell listeners (the waiting list) that these slots have seats newly free."""
+    from flask import current_app
+
+    from portal.booking import signals
+    from portal.clock import now
+
+    if slot_ids:
+        app = current_app._get_current_object()
+        signals.seats_freed.send(app, slot_ids=sorted(slot_ids), now=now())
+
+
+def new_slots(desk: Desk, first_day: date, last_day: date) -> list[Slot]:
+    """Create the desk's missing slots between two days (inclusive), unannounced."""
     existing = set(
         db.session.scalars(
             select(Slot.starts_at).where(
@@ -55,20 +75,19 @@ def publish_slots(desk: Desk, first_day: date, last_day: date) -> int:
             )
         )
     )
-    created = 0
+    created = []
     day = first_day
     while day <= last_day:
         for begins, ends in slot_times(desk, day):
             if begins not in existing:
-                db.session.add(
-                    Slot(
-                        desk_id=desk.id,
-                        starts_at=begins,
-                        ends_at=ends,
-                        capacity=desk.parallel_attendants,
-                    )
+                slot = Slot(
+                    desk_id=desk.id,
+                    starts_at=begins,
+                    ends_at=ends,
+                    capacity=desk.parallel_attendants,
                 )
-                created += 1
+                db.session.add(slot)
+                created.append(slot)
         day += timedelta(days=1)
     db.session.flush()
     return created

@@ -20,11 +20,12 @@ from portal.documents.checklist import checklist
 from portal.documents.models import Document
 from portal.extensions import db
 from portal.scheduling.calendar import lisbon_today
-from portal.scheduling.closures import InvalidClosure, close_desk
-from portal.scheduling.models import Desk
+from portal.scheduling.closures import InvalidClosure, close_desk, reopen_desk
+from portal.scheduling.models import Closure, Desk
 from portal.sessions.operations import end_sessions_of
 from portal.staff import bp
 from portal.staff.access import audit, own_desk_booking, roles_required
+from portal.staff.forms.auth import ActionForm
 from portal.staff.forms.desk import ClosureForm, OutcomeForm
 
 CLOSURE_ERRORS = {
@@ -145,3 +146,18 @@ def new_closure(desk_id):
 def closures(desk_id):
     desk = _closable_desk(desk_id)
     return render_template("staff/closures.html", desk=desk, today=lisbon_today(now()))
+
+
+@bp.route("/desks/<int:desk_id>/closures/<int:closure_id>/remove", methods=["POST"])
+@roles_required(Role.DESK, Role.MANAGER)
+def remove_closure(desk_id, closure_id):
+    """The desk attends those days after all: its times are offered again."""
+    desk = _closable_desk(desk_id)
+    closure = db.session.get(Closure, closure_id)
+    if closure is None or closure.desk_id != desk.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        reopen_desk(closure, now())
+        audit(AuditAction.CHANGED, "desk", desk.id, "closure-removed", closure=closure_id)
+        flash(_("The closure was removed and the desk's times are offered again."), "success")
+    return redirect(url_for("staff.closures", desk_id=desk.id))

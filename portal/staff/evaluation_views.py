@@ -16,6 +16,7 @@ from portal.evaluation.charts import bar_chart
 from portal.scheduling.calendar import lisbon_today, reasonable_date
 from portal.staff import bp
 from portal.staff.access import audit, roles_required
+from portal.waiting_list.figures import offer_figures
 
 GROUPS = ("centre", "desk", "subject")
 
@@ -67,6 +68,7 @@ def evaluation():
         usage=usage,
         charts=charts,
         national=figures.NATIONAL_AVERAGE_DAYS,
+        waiting_list=offer_figures(period),
     )
 
 

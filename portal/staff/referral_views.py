@@ -30,6 +30,7 @@ from portal.staff import bp
 from portal.staff.access import audit, roles_required
 from portal.staff.forms.auth import ActionForm
 from portal.staff.forms.referrals import IssueReferralForm, SearchForm
+from portal.waiting_list.figures import waiting_by_subject
 
 PHONE_LINE = Role.PHONE_LINE
 
@@ -129,7 +130,13 @@ def referrals():
     found = recent_referrals(form.q.data)
     query = form.q.data or None
     audit(AuditAction.VIEWED, "referral-list", None, "searched" if query else "listed", query=query)
-    return render_template("staff/referrals.html", form=form, referrals=found, now=now())
+    return render_template(
+        "staff/referrals.html",
+        form=form,
+        referrals=found,
+        now=now(),
+        waiting=waiting_by_subject(now()),
+    )
 
 
 @bp.route("/referrals/<int:referral_id>/void", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from portal.outbox.worker import run_once
 from portal.referrals.operations import ReferralRequest, issue_referral
 from portal.scheduling.models import Slot
 from portal.scheduling.slots import booking_window
+from portal.waiting_list import services
 from tests.conftest import graph_settings, smtp_settings
 from tests.factories import CITIZEN_NISS, create_world
 
@@ -30,6 +31,7 @@ METHODS = {
     MessageKind.REMINDER: None,
     MessageKind.CODE_ISSUED: None,
     MessageKind.REMINDER_TO_BOOK: None,
+    "waiting_list_offer": None,
 }
 FILE_NAMES = {
     ("REQUEST", "en"): "appointment.ics",
@@ -98,6 +100,12 @@ def every_kind_received(app, clock, graph, world):
     transitions.release(closed, transitions.Action.CLOSE, clock.now, extend_code_days=7)
     db.session.commit()
     run_once()  # "the desk is closed"
+
+    waiting = issue(world, clock, "en")
+    services.join(waiting, None, clock.now)
+    services.offer_seats([slots_ahead(world, clock, 2)[0].id], clock.now)
+    db.session.commit()
+    run_once()  # the waiting-list offer
     return joins
 
 

@@ -101,5 +101,5 @@ def test_a_kind_is_registered_once_and_nothing_unregistered_is_written(app, cloc
         kinds.register("test_other", kinds.about_booking, invite="PUBLISH")
     world = create_world(clock.now)
     with pytest.raises(LookupError, match="no e-mail is registered"):
-        enqueue_for_referral(world.referral, "waiting_list_offer", clock.now)
+        enqueue_for_referral(world.referral, "no_such_offer", clock.now)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -1,6 +1,6 @@
 """Who may open what: every staff route × every role, other desks' ids, CSRF on every form."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import current_app
@@ -11,6 +11,7 @@ from portal.booking.models import Booking
 from portal.documents.checklist import checklist
 from portal.documents.operations import Limits, add_document
 from portal.extensions import db
+from portal.scheduling.models import Closure
 from portal.staff.session import PUBLIC_ENDPOINTS
 from tests.documents.samples import pdf
 from tests.factories import (
@@ -47,6 +48,12 @@ ROUTES = [
     ("GET", "/staff/desks/{desk}/closures", DESK + MANAGER, "staff.closures"),
     ("GET", "/staff/desks/{desk}/closures/new", DESK + MANAGER, "staff.new_closure"),
     ("POST", "/staff/desks/{desk}/closures/new", DESK + MANAGER, "staff.new_closure"),
+    (
+        "POST",
+        "/staff/desks/{desk}/closures/{closure}/remove",
+        DESK + MANAGER,
+        "staff.remove_closure",
+    ),
     ("GET", "/staff/evaluation", MANAGER, "staff.evaluation"),
     ("GET", "/staff/evaluation.csv", MANAGER, "staff.evaluation_csv"),
     ("GET", "/staff/centres", MANAGER, "staff.centres"),
@@ -75,6 +82,7 @@ OTHER_DESK = [
     ("GET", "/staff/desks/{other_desk}/closures"),
     ("GET", "/staff/desks/{other_desk}/closures/new"),
     ("POST", "/staff/desks/{other_desk}/closures/new"),
+    ("POST", "/staff/desks/{other_desk}/closures/{closure}/remove"),
     ("GET", "/staff/desks/999999/closures"),
 ]
 
@@ -97,6 +105,8 @@ def world(app, clock):
         clock.now,
         limits,
     )
+    closure = Closure(desk=mine, starts_on=date(2027, 3, 1), ends_on=date(2027, 3, 1))
+    db.session.add(closure)
     accounts = {role: create_account(role, desk=mine if role == "desk" else None) for role in ANY}
     target = create_account("phone_line")
     db.session.commit()
@@ -111,6 +121,7 @@ def world(app, clock):
         "other_desk": other.id,
         "document": document.id,
         "other_document": other_document.id,
+        "closure": closure.id,
     }
     return accounts, ids
 
