@@ -49,6 +49,7 @@ ROUTES = [
     ("POST", "/staff/desks/{desk}/closures/new", DESK + MANAGER, "staff.new_closure"),
     ("GET", "/staff/evaluation", MANAGER, "staff.evaluation"),
     ("GET", "/staff/evaluation.csv", MANAGER, "staff.evaluation_csv"),
+    ("GET", "/staff/planner", MANAGER, "staff.planner"),
     ("GET", "/staff/centres", MANAGER, "staff.centres"),
     ("GET", "/staff/centres/new", MANAGER, "staff.edit_centre"),
     ("POST", "/staff/centres/{centre}", MANAGER, "staff.edit_centre"),
