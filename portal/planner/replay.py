@@ -123,9 +123,9 @@ def replay(
     order = [
         demand[i] for i in sorted(range(len(demand)), key=lambda i: (demand[i].issued_at, ties[i]))
     ]
-    days = [lisbon_today(item.issued_at) for item in order] or [period.first]
-    first = min(min(days), period.first)
-    last = max(add_working_days(max(days), lead_days + horizon_days), period.last)
+    days = [lisbon_today(item.issued_at) for item in order]
+    first = min(days + [period.first])
+    last = max(add_working_days(max(days + [period.first]), lead_days + horizon_days), period.last)
     slots = _Slots(desks, first, last)
     offers: dict[int, _Offer] = {}
     windows: dict[date, tuple[datetime, datetime]] = {}

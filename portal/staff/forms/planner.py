@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 
 from portal.staff.forms.fields import ReasonableDateField
 from portal.staff.forms.manager import MultiCheckboxField
@@ -19,8 +19,16 @@ LONGEST_PERIOD = timedelta(days=366)
 NONE = 0  # "no change" in the selects
 
 
+class WholeNumberField(IntegerField):
+    """An integer field that says only "not a number" when it is not one."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
 def _bounded(label, most: int):
-    return IntegerField(
+    return WholeNumberField(
         label,
         default=0,
         validators=[
@@ -73,21 +81,24 @@ class PlannerForm(FlaskForm):
             elif self.last.data - self.first.data >= LONGEST_PERIOD:
                 self.last.errors.append(_l("Choose a period of at most a year."))
                 valid = False
-        pairs = [
+        # A change asked for without saying where: once its numbers are themselves valid.
+        wanted = [
             (
-                self.new_desks.data and self.new_desks_hours.data,
+                (self.new_desks, self.new_desks_hours),
                 self.new_desks_centre,
                 _l("Choose the district centre that gets the new desks."),
             ),
-            (self.more_hours.data, self.more_hours_desk, _l("Choose the desk to open longer.")),
+            ((self.more_hours,), self.more_hours_desk, _l("Choose the desk to open longer.")),
             (
-                self.enabled_on.data,
+                (self.enabled_on,),
                 self.enabled_subject,
                 _l("Choose the subject those desks would attend."),
             ),
         ]
-        for wanted, select, message in pairs:
-            if wanted and select.data == NONE:
+        for fields, select, message in wanted:
+            if any(f.errors for f in fields) or not all(f.data for f in fields):
+                continue
+            if select.data == NONE and not select.errors:
                 select.errors = [*select.errors, message]
                 valid = False
         return valid
