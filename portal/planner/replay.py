@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from portal.planner.demand import Demand, Period
 from portal.planner.timetable import PlannedDesk
@@ -44,7 +45,25 @@ class Replayed:
     by_centre: dict[str, "Replayed"] = field(default_factory=dict)
 
     def centre(self, name: str) -> "Replayed":
-        return self.by_centre.setdefault(name, Replayed())
+        if name not in self.by_centre:
+            self.by_centre[name] = Replayed()
+        return self.by_centre[name]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What ``slot_times`` reads of a desk: desks alike share their days' slots."""
+
+    opening_hours: tuple
+    closures: tuple
+    slot_minutes: int
+
+
+@lru_cache(maxsize=100_000)
+def _day_slots(shape: _Shape, day: date) -> tuple[datetime, ...]:
+    # Most of a replay's time went into local-time conversions, the same for every
+    # desk of the same hours and for today's and the changed timetable: kept here.
+    return tuple(begins for begins, _ends in slot_times(shape, day))
 
 
 class _Slots:
@@ -54,10 +73,11 @@ class _Slots:
         self.starts: list[datetime] = []
         self.desk: list[int] = []
         self.free: list[int] = []
+        shapes = [_Shape(d.opening_hours, d.closures, d.slot_minutes) for d in desks]
         day = first
         while day <= last:
             for index, desk in enumerate(desks):
-                for begins, _ends in slot_times(desk, day):
+                for begins in _day_slots(shapes[index], day):
                     self.starts.append(begins)
                     self.desk.append(index)
                     self.free.append(desk.parallel_attendants)
@@ -119,10 +139,8 @@ def replay(
 ) -> Replayed:
     """Place every referral of ``demand`` in time order; see the module docstring."""
     draw = random.Random(seed)
-    ties = [draw.random() for _item in demand]
-    order = [
-        demand[i] for i in sorted(range(len(demand)), key=lambda i: (demand[i].issued_at, ties[i]))
-    ]
+    keys = [(item.issued_at, draw.random()) for item in demand]
+    order = [demand[i] for i in sorted(range(len(demand)), key=keys.__getitem__)]
     days = [lisbon_today(item.issued_at) for item in order]
     first = min(days + [period.first])
     last = max(add_working_days(max(days + [period.first]), lead_days + horizon_days), period.last)

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
+from wtforms.widgets import TextInput
 
 from portal.staff.forms.fields import ReasonableDateField
 from portal.staff.forms.manager import MultiCheckboxField
@@ -20,7 +21,13 @@ NONE = 0  # "no change" in the selects
 
 
 class WholeNumberField(IntegerField):
-    """An integer field that says only "not a number" when it is not one."""
+    """An integer field that says only "not a number" when it is not one.
+
+    A text input (with ``inputmode="numeric"`` in the template), as GOV.UK advises:
+    it can show back exactly what was typed, which type="number" cannot.
+    """
+
+    widget = TextInput()
 
     def pre_validate(self, form):
         if self.process_errors:
