@@ -94,7 +94,7 @@ def test_the_outcome_form_is_offered_once_the_session_has_started(world, client,
 
     before = client.get(url)
     assert not before.radio_values("outcome")
-    assert "The outcome can be recorded once the session has started." in before.main_text()
+    assert "The outcome can be recorded once the appointment has started." in before.main_text()
 
     clock.advance(hours=1)  # 11:00, the session's start
     staff_sign_in(client, world.staff)

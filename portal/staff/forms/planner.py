@@ -65,7 +65,7 @@ class PlannerForm(FlaskForm):
     )
     more_hours_desk = SelectField(_l("Open a desk longer"), coerce=int, default=NONE)
     more_hours = _bounded(_l("Weekly hours added"), 40)
-    enabled_subject = SelectField(_l("Let more desks attend a subject"), coerce=int, default=NONE)
+    enabled_subject = SelectField(_l("Subject"), coerce=int, default=NONE)
     enabled_on = MultiCheckboxField(
         _l("Desks that would attend it"), coerce=int, validators=[Optional()]
     )
