@@ -155,3 +155,26 @@ def test_the_desk_sees_network_speed_in_mbit_per_second(app, client, clock):
 
     assert "download 2.5 Mbit/s, upload 1.2 Mbit/s, delay 80 ms" in english
     assert "2,5 Mbit/s" in portuguese and "1,2 Mbit/s" in portuguese
+
+
+def test_the_audit_record_before_rendering_keeps_what_was_loaded(app, clock):
+    from sqlalchemy import inspect
+
+    from portal.audit.log import record
+    from portal.audit.models import AuditAction
+    from portal.booking.agenda import agenda
+
+    desk, _bookings = week_of_bookings(3, clock.now)
+    db.session.commit()
+    with app.test_request_context("/?lang=en"):  # the columns' texts need a language
+        days = agenda(desk.id, MONDAY.date(), MONDAY.date() + timedelta(days=6))
+
+    rows = [row for _day, day_rows in days for row in day_rows]
+    loaded = [inspect(o) for row in rows for o in (row.booking, row.booking.referral)]
+    expired_before = [set(state.expired_attributes) for state in loaded]
+
+    record(clock.now, AuditAction.VIEWED, "agenda", desk.id, "period")
+
+    assert len(rows) == 3
+    assert [set(state.expired_attributes) for state in loaded] == expired_before
+    assert not any({"status", "slot", "referral"} & before for before in expired_before)
