@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from flask import current_app, g, request
 from flask_babel import get_locale
 
@@ -101,10 +102,20 @@ def clock_time(moment: datetime, language: str | None = None) -> str:
     return format_time(to_lisbon(moment), format="HH:mm", locale=locale)
 
 
+def megabits(kbps: int, language: str | None = None) -> str:
+    """A measured speed in Mbit/s with one decimal: '2,5' / '2.5' (from kbit/s)."""
+    _language, locale = _formatting(language)
+    return format_decimal(kbps / 1000, "#,##0.0", locale=locale)
+
+
 def init_app(app) -> None:
     app.after_request(remember_language)
     app.jinja_env.filters.update(
-        long_date=long_date, clock_time=clock_time, day_heading=day_heading, short_date=short_date
+        long_date=long_date,
+        clock_time=clock_time,
+        day_heading=day_heading,
+        short_date=short_date,
+        megabits=megabits,
     )
     app.context_processor(
         lambda: {

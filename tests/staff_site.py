@@ -30,7 +30,8 @@ from tests.factories import (
     create_referral,
 )
 
-TODAY_11 = datetime(2026, 11, 25, 11, tzinfo=UTC)
+# Started (the clock is 10:00): the desk's page offers the outcome form.
+TODAY_930 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 FRIDAY_9 = datetime(2026, 11, 27, 9, tzinfo=UTC)
 CHROME = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -65,7 +66,7 @@ def create_staff_site(world, now) -> SimpleNamespace:
         "manager": create_account("manager", email="gestao@seg-social.pt", name="Marta Gestora"),
     }
     person = _referral(world, now)
-    today = create_booking(person, _slot_at(north, TODAY_11))
+    today = create_booking(person, _slot_at(north, TODAY_930))
     limits = Limits.from_config(current_app.config)
     entry = checklist(person)[0]
     add_document(person, entry, "Cartão de Cidadão.pdf", samples.pdf(), now, limits)
@@ -85,4 +86,9 @@ def create_staff_site(world, now) -> SimpleNamespace:
     return SimpleNamespace(
         emails={role: account.email for role, account in accounts.items()},
         new_closure=f"/staff/desks/{north.id}/closures/new",
+        # The planner over the weeks the site's codes were issued in, one desk more.
+        planner=(
+            f"/staff/planner?first={(now - timedelta(days=20)).date()}&last={now.date()}"
+            f"&new_desks_centre={north.centre_id}&new_desks=1&new_desks_hours=15"
+        ),
     )

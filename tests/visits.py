@@ -374,6 +374,12 @@ PAGES = [
     ),
     Visit("staff: closures", lambda v: v.desk_closed()),
     Visit("staff: evaluation", lambda v: v.staff_signs_in("manager")),
+    Visit("staff: what if, empty form", lambda v: v.manager_opens("/staff/planner")),
+    Visit("staff: what if, results", lambda v: v.manager_opens(v.site.staff.planner)),
+    Visit(
+        "staff: what if, errors",
+        lambda v: v.manager_opens("/staff/planner?first=2026-11-20&last=2026-11-01&new_desks=x"),
+    ),
     Visit("staff: district centres", lambda v: v.manager_opens("/staff/centres")),
     Visit(
         "staff: edit a district centre",

@@ -2,9 +2,14 @@
 
 Each row is the booking plus ``extras``: one value per registered agenda
 column. Features built elsewhere (documents received/missing, device check,
-join link) call ``register_agenda_column`` with a function that takes the
-day's bookings and returns ``{booking_id: text}``; the agenda page shows every
-registered column, in order, without knowing about them.
+join link) call ``register_agenda_column`` with a function that takes all the
+bookings shown (a day's or a week's) and returns ``{booking_id: text}``; the
+agenda page shows every registered column, in order, without knowing about them.
+
+A column answers with one query for all the bookings it is given, never one
+per booking: the week's agenda is a fixed number of statements however full it
+is. The bookings come with their slot, referral, subject and representative
+loaded, in the one query that finds them.
 """
 
 from collections.abc import Callable
@@ -12,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.booking.models import Booking, BookingStatus
 from portal.extensions import db
+from portal.referrals.models import Referral
 from portal.scheduling.calendar import lisbon_to_utc, to_lisbon
 from portal.scheduling.models import Slot
 
@@ -67,7 +73,11 @@ def agenda(desk_id: int, first_day: date, last_day: date) -> list[tuple[date, li
                 Slot.starts_at < ends,
                 Booking.status.in_(AGENDA_STATUSES),
             )
-            .options(selectinload(Booking.referral), selectinload(Booking.slot))
+            .options(
+                joinedload(Booking.slot),
+                joinedload(Booking.referral).joinedload(Referral.subject),
+                joinedload(Booking.referral).joinedload(Referral.representative),
+            )
             .order_by(Slot.starts_at, Booking.seat)
         )
     )

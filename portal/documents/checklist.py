@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, select
 
 from portal.documents.models import Document, DocumentPurpose
 from portal.extensions import db
 from portal.referrals.labels import MANDATE_DOCUMENT
+from portal.referrals.models import Referral
 from portal.scheduling.models import ChecklistItem
 
 OTHER_DOCUMENT = _l("Other document")
@@ -80,6 +81,45 @@ def entry_key(document: Document) -> str:
 def missing_items(booking) -> list[ChecklistEntry]:
     """Required checklist entries with no file received, for this booking's person."""
     return [entry for entry in checklist(booking.referral) if entry.required and not entry.received]
+
+
+def missing_counts(referrals) -> dict[int, int]:
+    """``len(missing_items(…))`` for many people at once, in one query: {referral id: count}.
+
+    The agenda asks it for a whole week; it counts as ``checklist`` files them:
+    a required item of the subject with no kept file for it, plus the mandate
+    when the representative needs one and none was sent.
+    """
+    referrals = list(referrals)
+    if not referrals:
+        return {}
+    kept = and_(Document.referral_id == Referral.id, Document.purged_at.is_(None))
+    missing_required = (
+        select(func.count(ChecklistItem.id))
+        .where(
+            ChecklistItem.subject_id == Referral.subject_id,
+            ChecklistItem.required.is_(True),
+            ~exists()
+            .where(
+                kept,
+                Document.purpose == DocumentPurpose.CHECKLIST,
+                Document.checklist_item_id == ChecklistItem.id,
+            )
+            .correlate_except(Document),  # the person's files, two levels up
+        )
+        .scalar_subquery()
+    )
+    has_mandate = exists().where(kept, Document.purpose == DocumentPurpose.MANDATE)
+    rows = db.session.execute(
+        select(Referral.id, missing_required, has_mandate).where(
+            Referral.id.in_([referral.id for referral in referrals])
+        )
+    ).all()
+    by_id = {referral.id: referral for referral in referrals}
+    return {
+        referral_id: count + (needs_mandate(by_id[referral_id]) and not mandate_sent)
+        for referral_id, count, mandate_sent in rows
+    }
 
 
 def find_entry(referral, key: str) -> ChecklistEntry | None:

@@ -11,6 +11,7 @@ from portal.staff import (  # noqa: E402,F401
     manager_places,
     manager_staff,
     manager_subjects,
+    planner_views,
     referral_views,
     session,
 )

@@ -1,32 +1,39 @@
 """What the desk sees beside each booking: documents, device check, join link.
 
 Registered once at start-up through ``register_agenda_column``, so the agenda
-itself knows nothing of documents, device checks or meetings.
+itself knows nothing of documents, device checks or meetings. Each column is
+given all the bookings shown and asks the database once for all of them.
 """
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from portal.booking.agenda import register_agenda_column
 from portal.device_check.labels import OUTCOME_LABELS
-from portal.device_check.results import latest_check
-from portal.documents.checklist import missing_items
+from portal.device_check.results import latest_checks
+from portal.documents.checklist import missing_counts
+from portal.extensions import db
+from portal.meetings.models import Meeting
 
 
 def documents_column(bookings) -> dict[int, str]:
-    values = {}
-    for booking in bookings:
-        missing = missing_items(booking)
-        values[booking.id] = (
-            _("Missing %(count)d", count=len(missing)) if missing else _("All received")
+    missing = missing_counts({booking.referral for booking in bookings})
+    return {
+        booking.id: (
+            _("Missing %(count)d", count=missing[booking.referral_id])
+            if missing.get(booking.referral_id)
+            else _("All received")
         )
-    return values
+        for booking in bookings
+    }
 
 
 def device_check_column(bookings) -> dict[int, str]:
+    checks = latest_checks({booking.referral_id for booking in bookings})
     values = {}
     for booking in bookings:
-        check = latest_check(booking.referral)
+        check = checks.get(booking.referral_id)
         if check is None:
             values[booking.id] = _("Not run")
         elif check.self_declared:
@@ -37,9 +44,18 @@ def device_check_column(bookings) -> dict[int, str]:
 
 
 def join_link_column(bookings) -> dict[int, str]:
+    ids = [booking.id for booking in bookings]
+    meetings = (
+        {
+            m.booking_id: m
+            for m in db.session.scalars(select(Meeting).where(Meeting.booking_id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
     values = {}
     for booking in bookings:
-        meeting = booking.meeting
+        meeting = meetings.get(booking.id)
         ready = meeting is not None and meeting.ready_for(booking.sequence)
         values[booking.id] = _("Ready") if ready else _("Link pending")
     return values

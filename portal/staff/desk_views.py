@@ -28,6 +28,7 @@ from portal.staff.access import audit, own_desk_booking, roles_required
 from portal.staff.forms.auth import ActionForm
 from portal.staff.forms.desk import ClosureForm, OutcomeForm
 
+NOT_YET = _l("This can be recorded only for a confirmed session whose time has come.")
 CLOSURE_ERRORS = {
     "order": _l("The last day must be on or after the first day."),
     "past": _l("A closure cannot start in the past."),
@@ -59,29 +60,44 @@ def agenda_page():
 def booking(booking_id):
     booking = own_desk_booking(booking_id)
     form = OutcomeForm(obj=booking if booking.outcome else None)
+    # The form is offered once the session's time has come; before that a desk
+    # has nothing to record (a phone rebooking is the phone line's to make).
+    started = booking.slot.starts_at <= now()
     if form.validate_on_submit():
-        try:
-            transitions.record_outcome(
-                booking, form.outcome.data, form.note.data or "", now(), current_user.id
-            )
-        except transitions.CancelledMeanwhile:
-            form.outcome.errors.append(
-                _("This booking was cancelled meanwhile, so nothing was recorded.")
-            )
-        except transitions.BookingError:
-            form.outcome.errors.append(
-                _("This can be recorded only for a confirmed session whose time has come.")
-            )
-        else:
-            end_sessions_of(booking.referral)  # the booking's life is over
-            audit(AuditAction.CHANGED, "booking", booking.id, "outcome", outcome=form.outcome.data)
-            flash(_("The outcome was recorded."), "success")
-            return redirect(url_for("staff.booking", booking_id=booking.id))
+        if not started:
+            form.outcome.errors.append(str(NOT_YET))
+        elif recorded := _record_outcome(booking, form):
+            return recorded
     audit(AuditAction.VIEWED, "booking", booking.id)
+    return _booking_page(booking, form, started)
+
+
+def _record_outcome(booking, form):
+    """Record the outcome and redirect, or put the refusal on the form (returns None)."""
+    try:
+        transitions.record_outcome(
+            booking, form.outcome.data, form.note.data or "", now(), current_user.id
+        )
+    except transitions.CancelledMeanwhile:
+        form.outcome.errors.append(
+            _("This booking was cancelled meanwhile, so nothing was recorded.")
+        )
+    except transitions.BookingError:
+        form.outcome.errors.append(str(NOT_YET))
+    else:
+        end_sessions_of(booking.referral)  # the booking's life is over
+        audit(AuditAction.CHANGED, "booking", booking.id, "outcome", outcome=form.outcome.data)
+        flash(_("The outcome was recorded."), "success")
+        return redirect(url_for("staff.booking", booking_id=booking.id))
+    return None
+
+
+def _booking_page(booking, form, started: bool):
     return render_template(
         "staff/booking.html",
         booking=booking,
         form=form,
+        started=started,
         checklist=checklist(booking.referral),
         device_check=latest_check(booking.referral),
         outcome_labels=OUTCOME_LABELS,

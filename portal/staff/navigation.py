@@ -12,6 +12,7 @@ LINKS = {
     Role.DESK: [("staff.agenda", _l("Agenda"))],
     Role.MANAGER: [
         ("staff.evaluation", _l("Evaluation")),
+        ("staff.planner", _l("What if…?")),
         ("staff.centres", _l("District centres")),
         ("staff.desks", _l("Desks")),
         ("staff.subjects", _l("Subjects")),

@@ -56,6 +56,7 @@ ROUTES = [
     ),
     ("GET", "/staff/evaluation", MANAGER, "staff.evaluation"),
     ("GET", "/staff/evaluation.csv", MANAGER, "staff.evaluation_csv"),
+    ("GET", "/staff/planner", MANAGER, "staff.planner"),
     ("GET", "/staff/centres", MANAGER, "staff.centres"),
     ("GET", "/staff/centres/new", MANAGER, "staff.edit_centre"),
     ("POST", "/staff/centres/{centre}", MANAGER, "staff.edit_centre"),

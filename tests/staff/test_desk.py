@@ -88,11 +88,28 @@ def test_other_features_can_add_agenda_columns(world, client):
         AGENDA_COLUMNS.clear()
 
 
+def test_the_outcome_form_is_offered_once_the_session_has_started(world, client, clock):
+    staff_sign_in(client, world.staff)
+    url = f"/staff/bookings/{world.today.id}?lang=en"
+
+    before = client.get(url)
+    assert not before.radio_values("outcome")
+    assert "The outcome can be recorded once the appointment has started." in before.main_text()
+
+    clock.advance(hours=1)  # 11:00, the session's start
+    staff_sign_in(client, world.staff)
+    assert client.get(url).radio_values("outcome") == ["attended", "no_show", "rebooked_by_phone"]
+
+
 def test_recording_an_outcome_after_the_session(world, client, clock):
     staff_sign_in(client, world.staff)
     url = f"/staff/bookings/{world.today.id}"
 
     early = client.submit(url, {"outcome": "attended"}, status=200)
+    assert early.errors() == [
+        "This can be recorded only for a confirmed appointment whose time has come."
+    ]
+    early = client.submit(url, {"outcome": "rebooked_by_phone"}, status=200)
     assert early.errors() == [
         "This can be recorded only for a confirmed appointment whose time has come."
     ]
@@ -111,6 +128,7 @@ def test_recording_an_outcome_after_the_session(world, client, clock):
 
 
 def test_rebooked_by_phone_releases_the_seat_and_uses_up_the_code(world, client, clock):
+    clock.advance(days=2, hours=-1, minutes=5)  # Friday 09:05: the session has started
     staff_sign_in(client, world.staff)
 
     client.submit(f"/staff/bookings/{world.friday.id}", {"outcome": "rebooked_by_phone"})
