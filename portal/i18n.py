@@ -95,6 +95,12 @@ def short_date(day, language: str | None = None) -> str:
     return format_date(day, format="long", locale=locale)
 
 
+def nav_day(day, language: str | None = None) -> str:
+    """'qui., 3/12' / 'Thu 3 Dec': a day in the time page's compact day list."""
+    language, locale = _formatting(language)
+    return format_date(day, "EEE d/MM" if language.startswith("pt") else "EEE d MMM", locale=locale)
+
+
 def clock_time(moment: datetime, language: str | None = None) -> str:
     """'09:30' in Lisbon (24-hour in both languages)."""
     _language, locale = _formatting(language)
@@ -104,7 +110,11 @@ def clock_time(moment: datetime, language: str | None = None) -> str:
 def init_app(app) -> None:
     app.after_request(remember_language)
     app.jinja_env.filters.update(
-        long_date=long_date, clock_time=clock_time, day_heading=day_heading, short_date=short_date
+        long_date=long_date,
+        clock_time=clock_time,
+        day_heading=day_heading,
+        short_date=short_date,
+        nav_day=nav_day,
     )
     app.context_processor(
         lambda: {

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal.booking import transitions
 from portal.booking.models import Booking, BookingStatus
+from portal.citizen import time_value
 from portal.extensions import db
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
 from portal.outbox.worker import run_once
@@ -174,20 +175,20 @@ def move_and_cancel_at_once(app, base_url, code, booking_id, later):
 
 def hold_first_time(person) -> str:
     form = person.form("/marcar/horarios")
-    slot_id = person.radio_values("/marcar/horarios", "slot")[0]
-    answer = person.post("/marcar/horarios", {**form, "slot": slot_id})
+    starts_at = person.radio_values("/marcar/horarios", "horario")[0]
+    answer = person.post("/marcar/horarios", {**form, "horario": starts_at})
     assert path_of(answer) == "/documentos"
-    return slot_id
+    return starts_at
 
 
 def confirm_late_while_another_holds(app, base_url, clock, late, other):
     person = signed_in(base_url, late)
-    slot_id = hold_first_time(person)
+    starts_at = hold_first_time(person)
     confirm = person.form("/marcar/revisao", "/marcar/confirmar")
     clock.advance(minutes=16)  # the hold ran out; someone else wants that time
     newcomer = signed_in(base_url, other)
-    assert slot_id in newcomer.radio_values("/marcar/horarios", "slot")
-    holding = {**newcomer.form("/marcar/horarios"), "slot": slot_id}
+    assert starts_at in newcomer.radio_values("/marcar/horarios", "horario")
+    holding = {**newcomer.form("/marcar/horarios"), "horario": starts_at}
 
     confirmed, held = together(
         lambda: person.post("/marcar/confirmar", confirm),
@@ -203,7 +204,8 @@ def confirm_late_while_another_holds(app, base_url, clock, late, other):
             for code in (late, other)
         )
         assert late_booking.status == BookingStatus.EXPIRED
-        assert (new_booking.status, str(new_booking.slot_id)) == ("held", slot_id)
+        assert new_booking.slot_id == late_booking.slot_id, "the seat being freed"
+        assert (new_booking.status, time_value(new_booking.slot.starts_at)) == ("held", starts_at)
 
 
 def test_confirming_after_the_hold_was_released_says_it_ran_out(tmp_path, clock):

@@ -41,7 +41,7 @@ from tests.factories import (
 from tests.pages import Page
 from tests.staff_site import create_staff_site
 
-LATER_DATES = "/marcar/horarios?desde=2026-12-09"  # tests.conftest.DEFAULT_NOW + 2 weeks
+LATER_DATES = "/marcar/horarios?dia=2026-12-09"  # tests.conftest.DEFAULT_NOW + 2 weeks
 REVIEW = "/marcar/revisao"
 DOCUMENTS = "/documentos"
 DEVICE_CHECK = "/verificar-equipamento"
@@ -174,7 +174,7 @@ class Visitor:
 
     def hold(self, caller=None) -> "Visitor":
         """Sign in and reserve the earliest time."""
-        return self.sign_in(caller).send("/marcar/horarios", {"slot": FIRST})
+        return self.sign_in(caller).send("/marcar/horarios", {"horario": FIRST})
 
     def company_holds(self) -> "Visitor":
         return self.hold(self.referral(company=True))
@@ -244,7 +244,7 @@ class Visitor:
         return self.cancel(caller).sign_in(caller)
 
     def new_time_chosen(self) -> "Visitor":
-        return self.book().send(RESCHEDULE, {"slot": FIRST})
+        return self.book().send(RESCHEDULE, {"horario": FIRST})
 
 
 @dataclass(frozen=True)

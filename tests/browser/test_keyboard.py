@@ -73,7 +73,7 @@ def link_to(path):
 
 
 def slot_radio(element):
-    return element["name"] == "slot" and element["type"] == "radio"
+    return element["name"] == "horario" and element["type"] == "radio"
 
 
 def sign_in(page, code):

@@ -116,7 +116,8 @@ def test_before_a_session_ends_a_warning_offers_to_stay_signed_in(context, live_
     expect(page.locator("[data-session-live]")).to_have_text("You are still signed in.")
     assert not dialog.is_visible()
     assert (
-        page.url.endswith("/marcar/horarios") and page.locator("input[name=slot]:checked").count()
+        page.url.endswith("/marcar/horarios")
+        and page.locator("input[name=horario]:checked").count()
     )
 
     page.clock.run_for(until_warning + 1000)  # counted again from the renewal
