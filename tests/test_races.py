@@ -204,7 +204,6 @@ def confirm_late_while_another_holds(app, base_url, clock, late, other):
             for code in (late, other)
         )
         assert late_booking.status == BookingStatus.EXPIRED
-        assert new_booking.slot_id == late_booking.slot_id, "the seat being freed"
         assert (new_booking.status, time_value(new_booking.slot.starts_at)) == ("held", starts_at)
 
 
@@ -290,3 +289,39 @@ def test_twenty_wrong_staff_passwords_at_once_check_at_most_five(tmp_path, clock
         assert 1 <= len(checked) <= 5
         right = {**form, "password": STAFF_PASSWORD}
         assert person.post("/staff/sign-in", right).status_code == 429, "still locked"
+
+
+GONE = "Sorry, that time is no longer available. Please choose another."
+
+
+def three_hold_one_two_desk_time(app, base_url, codes):
+    people = [signed_in(base_url, code) for code in codes]
+    chosen = people[0].radio_values("/marcar/horarios", "horario")[0]
+    forms = [{**person.form("/marcar/horarios"), "horario": chosen} for person in people]
+
+    answers = together(
+        *(
+            lambda p=p, f=f: p.post("/marcar/horarios", f)
+            for p, f in zip(people, forms, strict=True)
+        )
+    )
+
+    paths = sorted(path_of(answer) for answer in answers)
+    assert paths == ["/documentos", "/documentos", "/marcar/horarios"]
+    (late,) = [p for p, a in zip(people, answers, strict=True) if path_of(a) == "/marcar/horarios"]
+    assert GONE in late.notices("/marcar/horarios"), "the third is told plainly"
+    with app.app_context():
+        held = db.session.scalars(
+            select(Booking).join(Referral).where(Referral.code.in_(codes))
+        ).all()
+        assert len(held) == 2 and {b.status for b in held} == {BookingStatus.HELD}
+        assert {time_value(b.slot.starts_at) for b in held} == {chosen}
+        assert len({b.slot.desk_id for b in held}) == 2, "one seat at each desk"
+
+
+def test_two_people_holding_a_two_desk_time_get_both_desks_and_a_third_is_told(tmp_path, clock):
+    with served_portal(tmp_path, clock) as (app, base_url):
+        with app.app_context():
+            world = build_world(clock.now)  # two desks, one seat each, the same times
+        for _round in range(3):
+            three_hold_one_two_desk_time(app, base_url, new_referrals(app, world, clock, 3))

@@ -64,7 +64,7 @@ def times_for(referral, starts_at: datetime, booking=None) -> list[int]:
 
 def slot_page(referral, form, template, booking=None):
     subject, audience, moment, window = referral.subject, referral.audience, now(), offer_window()
-    centres = offered_centres(subject, audience, moment, window)
+    centres = offered_centres(subject, audience)
     centre_id, centre_name = preferred_centre(centres)
     # Rescheduling: the time the person has is not offered again (at another desk).
     narrowing = {

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
 from portal.clock import now as clock_now
@@ -85,14 +86,39 @@ def _free_slots(
     )
 
 
+def _free_times_query(subject, now, bounds, centre_id=None, exclude_time=None) -> Select:
+    """The distinct start times within ``bounds`` that have a free seat, in order.
+
+    A plain GROUP BY would read every desk's slot of the window, so its cost would
+    grow with the number of desks. Instead a recursive query walks the distinct
+    start times along the index (one probe each), and for each asks whether *some*
+    desk has a free seat then (EXISTS stops at the first): the cost follows the
+    number of times, whatever the number of desks.
+    """
+    low, high = max(bounds[0], now), bounds[1]
+    first = select(func.min(Slot.starts_at).label("at")).where(
+        Slot.starts_at >= low, Slot.starts_at < high
+    )
+    walk = first.cte("start_times", recursive=True)
+    later = aliased(Slot)
+    following = (
+        select(func.min(later.starts_at))
+        .where(later.starts_at > walk.c.at, later.starts_at < high)
+        .scalar_subquery()
+    )
+    walk = walk.union_all(select(following).where(walk.c.at.is_not(None)))
+    free_then = (
+        _free_slots([Slot.id], subject, now, bounds, centre_id, exclude_time)
+        .where(Slot.starts_at == walk.c.at)
+        .exists()
+    )
+    return select(walk.c.at).where(walk.c.at.is_not(None), free_then).order_by(walk.c.at)
+
+
 def _times(subject, audience, now, bounds, centre_id, exclude_time) -> list[datetime]:
     if not subject.serves(audience):
         return []
-    query = (
-        _free_slots([Slot.starts_at], subject, now, bounds, centre_id, exclude_time)
-        .group_by(Slot.starts_at)
-        .order_by(Slot.starts_at)
-    )
+    query = _free_times_query(subject, now, bounds, centre_id, exclude_time)
     return list(db.session.scalars(query))
 
 
@@ -136,7 +162,7 @@ def earliest_time(
     """The first start time with a free seat in the window, or None."""
     if not subject.serves(audience):
         return None
-    query = _free_slots([func.min(Slot.starts_at)], subject, now, window, centre_id, exclude_time)
+    query = _free_times_query(subject, now, window, centre_id, exclude_time).limit(1)
     return db.session.scalar(query)
 
 
@@ -181,13 +207,20 @@ def candidate_slots(
     return list(db.session.scalars(query))
 
 
-def offered_centres(subject: Subject, audience: Audience, now: datetime, window):
-    """(id, name) of the district centres with a free time in the window, by name."""
+def offered_centres(subject: Subject, audience: Audience) -> list[tuple[int, str]]:
+    """(id, name) of the district centres whose remote desks attend the subject, by name:
+    the choices of the preference (a few dozen desks, not their slots)."""
     if not subject.serves(audience):
         return []
     query = (
-        _free_slots([DistrictCentre.id, DistrictCentre.name], subject, now, window)
-        .join(DistrictCentre, DistrictCentre.id == Desk.centre_id)
+        select(DistrictCentre.id, DistrictCentre.name)
+        .join(Desk, Desk.centre_id == DistrictCentre.id)
+        .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
+        .where(
+            desk_subjects.c.subject_id == subject.id,
+            Desk.remote_enabled.is_(True),
+            Desk.slot_minutes >= subject.session_minutes,
+        )
         .group_by(DistrictCentre.id, DistrictCentre.name)
         .order_by(DistrictCentre.name)
     )

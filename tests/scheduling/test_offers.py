@@ -98,7 +98,7 @@ def test_a_preferred_centre_narrows_the_times(app):
     in_braga = create_slot(create_desk(centre=braga, subjects=[subject]), MONDAY_9)
     create_slot(in_braga.desk, MONDAY_9 + timedelta(hours=1))
 
-    centres = offered_centres(subject, Audience.CITIZEN, NOW, WINDOW)
+    centres = offered_centres(subject, Audience.CITIZEN)
     at_braga = offered_days(subject, Audience.CITIZEN, NOW, WINDOW, centre_id=braga.id)
     at_beja = offered_days(subject, Audience.CITIZEN, NOW, WINDOW, centre_id=beja.id)
     braga_first = candidate_slots(
