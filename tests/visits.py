@@ -49,6 +49,8 @@ DECLARATION = "/verificar-equipamento/declaracao"
 MY_BOOKING = "/a-minha-marcacao"
 RESCHEDULE = "/a-minha-marcacao/reagendar"
 CANCEL = "/a-minha-marcacao/cancelar"
+# A time no desk publishes: holding it is refused, the page says the time is gone.
+GONE = "2026-11-26T08:15Z"
 # In a form's data: pick the first option offered (the earliest time, say).
 FIRST = object()
 WRONG_NISS = "20000000001"  # valid check digit, not the referral's
@@ -92,6 +94,7 @@ def create_site(app, clock) -> SimpleNamespace:
             subject_id=world.subject.id,
             subject_code=world.subject.code,
             quiet_subject_id=quiet.id,
+            centre_id=world.desks[1].centre_id,
             staff=staff,
         )
 
@@ -273,6 +276,11 @@ PAGES = [
     Visit("choose a time", lambda v: v.sign_in()),
     Visit("choose a time: none chosen", lambda v: v.sign_in().submit({})),
     Visit("choose a time: later dates", lambda v: v.sign_in().open(LATER_DATES)),
+    Visit(
+        "choose a time: a preferred centre",
+        lambda v: v.sign_in().open(f"/marcar/horarios?centro={v.site.centre_id}"),
+    ),
+    Visit("choose a time: that time is gone", lambda v: v.sign_in().submit({"horario": GONE})),
     Visit("choose a time: none offered", lambda v: v.sign_in(v.referral(quiet=True))),
     Visit("company: who attends", lambda v: v.company_holds()),
     Visit("company: who attends, errors", lambda v: v.company_holds().submit({})),

@@ -108,7 +108,7 @@ def choose_with_arrows(page) -> str:
     assert slot_radio(second) and second["checked"] and second["value"] != first["value"]
     assert press(page, "ArrowUp")["value"] == first["value"]
     second = press(page, "ArrowDown")
-    assert page.locator("input[name=slot]:checked").get_attribute("value") == second["value"]
+    assert page.locator("input[name=horario]:checked").get_attribute("value") == second["value"]
     return second["value"]
 
 
