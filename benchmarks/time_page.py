@@ -11,7 +11,8 @@ the data itself (one subject served by every desk, the booking window published,
 one booked seat in five), signs a person in over HTTP and then interleaves wrk
 runs (16 connections) on the bare page and on the time page. It prints the
 requests per second of each, the ratio ours/bare at each breadth, and how our mean
-latency grows from 9 to 45 desks.
+latency grows from 9 to 45 desks. For context it also measures the portal's
+accessibility statement (a page that reads no data): the floor of any portal page.
 
 Aims (issue 10): ratio ≥ 0.5 at 9 desks, ≥ 0.45 at 45; growth ≤ 1.3×.
 """
@@ -203,10 +204,12 @@ def main() -> None:
                 cookie = signed_in_cookie(ours, code)
                 wrk(bare + "/", 2)  # warm both up
                 wrk(ours + "/marcar/horarios", 2, cookie)
-                runs = {"bare": [], "ours": []}
+                runs = {"bare": [], "ours": [], "floor": []}
                 for _round in range(options.rounds):
                     runs["bare"].append(wrk(bare + "/", options.seconds))
                     runs["ours"].append(wrk(ours + "/marcar/horarios", options.seconds, cookie))
+                    # For context: a portal page that reads no data (same cookie).
+                    runs["floor"].append(wrk(ours + "/acessibilidade", options.seconds, cookie))
             results[desks] = {
                 name: (
                     statistics.median(rate for rate, _ in values),
@@ -215,11 +218,17 @@ def main() -> None:
                 for name, values in runs.items()
             }
 
-    print(f"{'desks':>5}  {'bare req/s':>10}  {'ours req/s':>10}  {'ours ms':>8}  ratio")
+    print(
+        f"{'desks':>5}  {'bare req/s':>10}  {'ours req/s':>10}  {'ours ms':>8}  ratio"
+        f"  {'portal floor req/s':>18}"
+    )
     for desks, result in results.items():
         (bare_rate, _), (ours_rate, ours_ms) = result["bare"], result["ours"]
         ratio = ours_rate / bare_rate
-        print(f"{desks:>5}  {bare_rate:>10.0f}  {ours_rate:>10.0f}  {ours_ms:>8.1f}  {ratio:.2f}")
+        print(
+            f"{desks:>5}  {bare_rate:>10.0f}  {ours_rate:>10.0f}  {ours_ms:>8.1f}  {ratio:.2f}"
+            f"  {result['floor'][0]:>18.0f}"
+        )
     growth = results[45]["ours"][1] / results[9]["ours"][1]
     print(f"latency growth 9 → 45 desks: {growth:.2f}×  (aims: ratio ≥ 0.5 at 9, ≥ 0.45 at 45;")
     print("growth ≤ 1.3×)")
