@@ -41,7 +41,7 @@ DEFAULTS = {
     # Offered slots: from LEAD working days ahead, for HORIZON working days.
     "BOOKING_LEAD_WORKING_DAYS": 1,
     "BOOKING_HORIZON_WORKING_DAYS": 15,
-    "BOOKING_DAYS_PER_PAGE": 5,
+    "BOOKING_DAYS_PER_PAGE": 10,
     "HOLD_MINUTES": 15,
     "SLOT_GENERATION_WEEKS": 4,
     # Anti-guessing: MAX failures within WINDOW lock the code (and the address) for LOCK.

@@ -96,6 +96,12 @@ def short_date(day, language: str | None = None) -> str:
     return format_date(day, format="long", locale=locale)
 
 
+def nav_day(day, language: str | None = None) -> str:
+    """'qui., 3/12' / 'Thu 3 Dec': a day in the time page's compact day list."""
+    language, locale = _formatting(language)
+    return format_date(day, "EEE d/MM" if language.startswith("pt") else "EEE d MMM", locale=locale)
+
+
 def clock_time(moment: datetime, language: str | None = None) -> str:
     """'09:30' in Lisbon (24-hour in both languages)."""
     _language, locale = _formatting(language)
@@ -116,6 +122,7 @@ def init_app(app) -> None:
         day_heading=day_heading,
         short_date=short_date,
         megabits=megabits,
+        nav_day=nav_day,
     )
     app.context_processor(
         lambda: {

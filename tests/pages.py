@@ -46,7 +46,7 @@ class Page:
     def notices(self) -> list[str]:
         return [" ".join(n.get_text(" ").split()) for n in self.soup.select(".notice")]
 
-    def radio_values(self, name="slot") -> list[str]:
+    def radio_values(self, name="horario") -> list[str]:
         return [r["value"] for r in self.soup.select(f'input[type=radio][name="{name}"]')]
 
     def csrf_token(self) -> str:

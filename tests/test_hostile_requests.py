@@ -76,7 +76,7 @@ def test_json_nested_deeper_than_any_payload_is_a_400(app, client, world, depth)
 
     sign_in(client, world.referral)
     slot_id = client.get("/marcar/horarios").radio_values()[0]
-    client.submit("/marcar/horarios", {"slot": slot_id})
+    client.submit("/marcar/horarios", {"horario": slot_id})
     token = client.get("/verificar-equipamento").csrf_token()
     response = client.client.post(
         "/verificar-equipamento/resultados",
@@ -90,7 +90,7 @@ def test_json_nested_deeper_than_any_payload_is_a_400(app, client, world, depth)
 def test_a_user_agent_with_a_five_thousand_digit_version_is_no_browser(app, client, world):
     sign_in(client, world.referral, english=True)
     slot_id = client.get("/marcar/horarios").radio_values()[0]
-    client.submit("/marcar/horarios", {"slot": slot_id})
+    client.submit("/marcar/horarios", {"horario": slot_id})
     agent = "Mozilla/5.0 Chrome/" + "9" * 5000 + ".0 Safari/537.36"
 
     page = Page(client.client.get("/verificar-equipamento", headers={"User-Agent": agent}))

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal.booking import transitions
 from portal.booking.models import Booking, BookingStatus
+from portal.citizen import time_value
 from portal.extensions import db
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
 from portal.outbox.worker import run_once
@@ -101,7 +102,8 @@ def test_a_double_confirm_gives_one_booking_and_one_confirmation(tmp_path, clock
 
 
 def confirmed_bookings(app, clock, count):
-    """Bookings confirmed (their confirmation sent) and, for each, a free later time."""
+    """Bookings confirmed (their confirmation sent) and, for each, a free later time (as the
+    time page's form sends it)."""
     with app.app_context():
         world = build_world(clock.now, attendants=count)
         window = booking_window(clock.now, 1, 15)
@@ -118,7 +120,7 @@ def confirmed_bookings(app, clock, count):
             transitions.confirm(booking, clock.now)
             for message in db.session.scalars(select(OutboxMessage)):
                 message.status = MessageStatus.SENT
-            pairs.append((referral.code, booking.id, later.id))
+            pairs.append((referral.code, booking.id, time_value(later.starts_at)))
         db.session.commit()
     return pairs
 
@@ -161,10 +163,11 @@ def move_and_cancel_at_once(app, base_url, code, booking_id, later):
         if booking.status == BookingStatus.CANCELLED:
             assert canceller_went == "/a-minha-marcacao/cancelada"
             assert CANCELLED_MEANWHILE in mover_told and MOVED not in mover_told
-            assert booking.slot_id != later
+            assert time_value(booking.slot.starts_at) != later
             assert kinds == [MessageKind.CANCELLED], "no reminder left behind"
             return "cancel won"
-        assert booking.status == BookingStatus.CONFIRMED and booking.slot_id == later
+        assert booking.status == BookingStatus.CONFIRMED
+        assert time_value(booking.slot.starts_at) == later
         assert MOVED in mover_told
         told = canceller.notices(canceller_went)
         assert any(n.startswith(CHANGED_MEANWHILE) for n in told)
@@ -174,20 +177,20 @@ def move_and_cancel_at_once(app, base_url, code, booking_id, later):
 
 def hold_first_time(person) -> str:
     form = person.form("/marcar/horarios")
-    slot_id = person.radio_values("/marcar/horarios", "slot")[0]
-    answer = person.post("/marcar/horarios", {**form, "slot": slot_id})
+    starts_at = person.radio_values("/marcar/horarios", "horario")[0]
+    answer = person.post("/marcar/horarios", {**form, "horario": starts_at})
     assert path_of(answer) == "/documentos"
-    return slot_id
+    return starts_at
 
 
 def confirm_late_while_another_holds(app, base_url, clock, late, other):
     person = signed_in(base_url, late)
-    slot_id = hold_first_time(person)
+    starts_at = hold_first_time(person)
     confirm = person.form("/marcar/revisao", "/marcar/confirmar")
     clock.advance(minutes=16)  # the hold ran out; someone else wants that time
     newcomer = signed_in(base_url, other)
-    assert slot_id in newcomer.radio_values("/marcar/horarios", "slot")
-    holding = {**newcomer.form("/marcar/horarios"), "slot": slot_id}
+    assert starts_at in newcomer.radio_values("/marcar/horarios", "horario")
+    holding = {**newcomer.form("/marcar/horarios"), "horario": starts_at}
 
     confirmed, held = together(
         lambda: person.post("/marcar/confirmar", confirm),
@@ -203,7 +206,7 @@ def confirm_late_while_another_holds(app, base_url, clock, late, other):
             for code in (late, other)
         )
         assert late_booking.status == BookingStatus.EXPIRED
-        assert (new_booking.status, str(new_booking.slot_id)) == ("held", slot_id)
+        assert (new_booking.status, time_value(new_booking.slot.starts_at)) == ("held", starts_at)
 
 
 def test_confirming_after_the_hold_was_released_says_it_ran_out(tmp_path, clock):
@@ -288,3 +291,39 @@ def test_twenty_wrong_staff_passwords_at_once_check_at_most_five(tmp_path, clock
         assert 1 <= len(checked) <= 5
         right = {**form, "password": STAFF_PASSWORD}
         assert person.post("/staff/sign-in", right).status_code == 429, "still locked"
+
+
+GONE = "Sorry, that time is no longer available. Please choose another."
+
+
+def three_hold_one_two_desk_time(app, base_url, codes):
+    people = [signed_in(base_url, code) for code in codes]
+    chosen = people[0].radio_values("/marcar/horarios", "horario")[0]
+    forms = [{**person.form("/marcar/horarios"), "horario": chosen} for person in people]
+
+    answers = together(
+        *(
+            lambda p=p, f=f: p.post("/marcar/horarios", f)
+            for p, f in zip(people, forms, strict=True)
+        )
+    )
+
+    paths = sorted(path_of(answer) for answer in answers)
+    assert paths == ["/documentos", "/documentos", "/marcar/horarios"]
+    (late,) = [p for p, a in zip(people, answers, strict=True) if path_of(a) == "/marcar/horarios"]
+    assert GONE in late.notices("/marcar/horarios"), "the third is told plainly"
+    with app.app_context():
+        held = db.session.scalars(
+            select(Booking).join(Referral).where(Referral.code.in_(codes))
+        ).all()
+        assert len(held) == 2 and {b.status for b in held} == {BookingStatus.HELD}
+        assert {time_value(b.slot.starts_at) for b in held} == {chosen}
+        assert len({b.slot.desk_id for b in held}) == 2, "one seat at each desk"
+
+
+def test_two_people_holding_a_two_desk_time_get_both_desks_and_a_third_is_told(tmp_path, clock):
+    with served_portal(tmp_path, clock) as (app, base_url):
+        with app.app_context():
+            world = build_world(clock.now)  # two desks, one seat each, the same times
+        for _round in range(3):
+            three_hold_one_two_desk_time(app, base_url, new_referrals(app, world, clock, 3))

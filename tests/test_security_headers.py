@@ -27,7 +27,7 @@ def test_camera_and_microphone_are_off_on_every_page_but_the_device_check(app, c
 
     sign_in(client, world.referral)
     slot_id = client.get("/marcar/horarios").radio_values()[0]
-    client.submit("/marcar/horarios", {"slot": slot_id})
+    client.submit("/marcar/horarios", {"horario": slot_id})
     for url in ["/marcar/horarios", "/documentos", "/marcar/revisao"]:
         assert "camera=()" in client.client.get(url).headers["Permissions-Policy"], url
 

@@ -41,7 +41,7 @@ from tests.factories import (
 from tests.pages import Page
 from tests.staff_site import create_staff_site
 
-LATER_DATES = "/marcar/horarios?desde=2026-12-09"  # tests.conftest.DEFAULT_NOW + 2 weeks
+LATER_DATES = "/marcar/horarios?dia=2026-12-09"  # tests.conftest.DEFAULT_NOW + 2 weeks
 REVIEW = "/marcar/revisao"
 DOCUMENTS = "/documentos"
 DEVICE_CHECK = "/verificar-equipamento"
@@ -50,6 +50,8 @@ MY_BOOKING = "/a-minha-marcacao"
 RESCHEDULE = "/a-minha-marcacao/reagendar"
 CANCEL = "/a-minha-marcacao/cancelar"
 WAITING_LIST = "/lista-de-espera"
+# A time no desk publishes: holding it is refused, the page says the time is gone.
+GONE = "2026-11-26T08:15Z"
 # In a form's data: pick the first option offered (the earliest time, say).
 FIRST = object()
 WRONG_NISS = "20000000001"  # valid check digit, not the referral's
@@ -93,6 +95,7 @@ def create_site(app, clock) -> SimpleNamespace:
             subject_id=world.subject.id,
             subject_code=world.subject.code,
             quiet_subject_id=quiet.id,
+            centre_id=world.desks[1].centre_id,
             staff=staff,
         )
 
@@ -175,7 +178,7 @@ class Visitor:
 
     def hold(self, caller=None) -> "Visitor":
         """Sign in and reserve the earliest time."""
-        return self.sign_in(caller).send("/marcar/horarios", {"slot": FIRST})
+        return self.sign_in(caller).send("/marcar/horarios", {"horario": FIRST})
 
     def company_holds(self) -> "Visitor":
         return self.hold(self.referral(company=True))
@@ -245,7 +248,7 @@ class Visitor:
         return self.cancel(caller).sign_in(caller)
 
     def new_time_chosen(self) -> "Visitor":
-        return self.book().send(RESCHEDULE, {"slot": FIRST})
+        return self.book().send(RESCHEDULE, {"horario": FIRST})
 
     # Waiting list ---------------------------------------------------------------
     def waits(self, before="") -> "Visitor":
@@ -292,6 +295,11 @@ PAGES = [
     Visit("choose a time", lambda v: v.sign_in()),
     Visit("choose a time: none chosen", lambda v: v.sign_in().submit({})),
     Visit("choose a time: later dates", lambda v: v.sign_in().open(LATER_DATES)),
+    Visit(
+        "choose a time: a preferred centre",
+        lambda v: v.sign_in().open(f"/marcar/horarios?centro={v.site.centre_id}"),
+    ),
+    Visit("choose a time: that time is gone", lambda v: v.sign_in().submit({"horario": GONE})),
     Visit("choose a time: none offered", lambda v: v.sign_in(v.referral(quiet=True))),
     Visit("company: who attends", lambda v: v.company_holds()),
     Visit("company: who attends, errors", lambda v: v.company_holds().submit({})),

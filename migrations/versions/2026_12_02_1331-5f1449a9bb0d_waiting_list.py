@@ -1,7 +1,7 @@
 """waiting list: entries (one open per referral) and offers (one per referral per day)
 
 Revision ID: 5f1449a9bb0d
-Revises: 8633ec994a05
+Revises: 0d2e3bc2ea48
 Create Date: 2026-12-02 13:31:37.316932
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5f1449a9bb0d"
-down_revision = "8633ec994a05"
+down_revision = "0d2e3bc2ea48"
 branch_labels = None
 depends_on = None
 

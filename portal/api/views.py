@@ -7,11 +7,10 @@ from portal.api.oauth import authorization, require_oauth
 from portal.api.payloads import PayloadError, operation_messages, referral_request
 from portal.audit.log import record
 from portal.audit.models import AuditAction
-from portal.citizen.journey import offer_window
 from portal.clock import now
 from portal.integrations.operations import REFERRALS_WRITE
 from portal.referrals.operations import InvalidReferral, issue_referral
-from portal.scheduling.slots import earliest_offered
+from portal.scheduling.offers import earliest_offered, offer_window
 
 # Whatever went wrong with the client's credentials (no such client id, wrong secret,
 # none given, a method it may not use), the answer is the same (RFC 6749, 5.2).

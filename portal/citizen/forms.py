@@ -1,5 +1,7 @@
 """Forms check shape (length, check digits); operations decide the rest."""
 
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, StringField, TelField
@@ -16,6 +18,7 @@ from portal.referrals.identifiers import (
     validate_niss,
 )
 from portal.referrals.labels import CAPACITY_LABELS
+from portal.scheduling.calendar import reasonable_date
 
 
 class SignInForm(FlaskForm):
@@ -69,10 +72,21 @@ def _check_nipc(number: str) -> None:
         ) from None
 
 
-class ChooseSlotForm(FlaskForm):
-    slot = IntegerField(
+class ChooseTimeForm(FlaskForm):
+    """A start time (UTC, ISO 8601), not a slot: the server picks the desk."""
+
+    horario = StringField(
         _l("Time"), validators=[InputRequired(message=_l("Choose a time for your session."))]
     )
+
+    def validate_horario(self, field):
+        try:
+            starts_at = datetime.fromisoformat(field.data.strip())
+        except ValueError:
+            starts_at = None
+        if starts_at is None or starts_at.tzinfo is None or not reasonable_date(starts_at):
+            raise ValidationError(_l("Choose one of the times shown."))
+        self.starts_at = starts_at.astimezone(UTC)
 
 
 class ConfirmForm(FlaskForm):

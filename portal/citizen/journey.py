@@ -10,7 +10,6 @@ from portal.booking.models import Booking, BookingStatus, CancelReason
 from portal.clock import now
 from portal.extensions import db
 from portal.referrals.models import Referral
-from portal.scheduling.slots import booking_window
 from portal.sessions import operations as sessions
 
 # The cookie holds the token of a session kept on the server (portal.sessions).
@@ -64,13 +63,6 @@ def referral_required(view):
         return view(referral, *args, **kwargs)
 
     return wrapper
-
-
-def offer_window():
-    config = current_app.config
-    return booking_window(
-        now(), config["BOOKING_LEAD_WORKING_DAYS"], config["BOOKING_HORIZON_WORKING_DAYS"]
-    )
 
 
 def next_step(referral: Referral) -> str:

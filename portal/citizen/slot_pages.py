@@ -1,46 +1,118 @@
-"""The list of offered times, a few days per page, shared by booking and rescheduling."""
+"""The time page, one day at a time, shared by booking and rescheduling.
 
-from datetime import date
+The page offers start times, not desks (portal.scheduling.offers): the desk is
+chosen when the person holds the time. Every part of it is a plain link or a
+plain form, so it works without JavaScript.
+"""
 
-from flask import current_app, render_template, request
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from portal.citizen.journey import offer_window
+from flask import current_app, render_template, request, session
+
 from portal.clock import now
 from portal.scheduling.calendar import reasonable_date
-from portal.scheduling.slots import group_by_day, offered_slots
+from portal.scheduling.offers import (
+    candidate_slots,
+    earliest_time,
+    offer_window,
+    offered_centres,
+    offered_days,
+    offered_times,
+)
+
+# The district centre the person prefers, for the rest of their session.
+CENTRE_KEY = "preferred_centre"
+
+
+@dataclass(frozen=True)
+class Navigator:
+    """The days listed above the times: a page of days around the one shown."""
+
+    days: list[tuple[date, int]]
+    earlier: date | None
+    later: date | None
+
+
+def preferred_centre(centres) -> tuple[int | None, str | None]:
+    """The preferred centre (id, name): changed by ``?centro=``, else the session's."""
+    names = dict(centres)
+    if "centro" in request.args:
+        wanted = request.args.get("centro", type=int)
+        if wanted in names:
+            session[CENTRE_KEY] = wanted
+        else:
+            session.pop(CENTRE_KEY, None)  # "any centre", or a centre no longer offered
+    centre_id = session.get(CENTRE_KEY)
+    if centre_id not in names:
+        return None, None
+    return centre_id, names[centre_id]
+
+
+def times_for(referral, starts_at: datetime, booking=None) -> list[int]:
+    """The slots to try for a chosen time, in the order of the desk rule."""
+    return candidate_slots(
+        referral.subject,
+        referral.audience,
+        starts_at,
+        now(),
+        offer_window(),
+        centre_id=session.get(CENTRE_KEY),
+        exclude_slot_id=booking.slot_id if booking else None,
+    )
 
 
 def slot_page(referral, form, template, booking=None):
-    offered = offered_slots(
-        referral.subject,
-        referral.audience,
-        offer_window(),
-        now(),
-        exclude_slot_id=booking.slot_id if booking else None,
-    )
-    days = group_by_day(offered)
-    per_page = current_app.config["BOOKING_DAYS_PER_PAGE"]
-    start = _first_day_index(days, request.args.get("desde"))
-    page = days[start : start + per_page]
-    later = days[start + per_page][0] if start + per_page < len(days) else None
-    earlier = days[max(start - per_page, 0)][0] if start > 0 else None
+    subject, audience, moment, window = referral.subject, referral.audience, now(), offer_window()
+    centres = offered_centres(subject, audience)
+    centre_id, centre_name = preferred_centre(centres)
+    # Rescheduling: the time the person has is not offered again (at another desk).
+    narrowing = {
+        "centre_id": centre_id,
+        "exclude_time": booking.slot.starts_at if booking else None,
+    }
+    days = offered_days(subject, audience, moment, window, **narrowing)
+    shown = _shown_day(days, request.args.get("dia"))
+    times = offered_times(subject, audience, shown, moment, window, **narrowing) if shown else []
+    earliest = None
+    if days:
+        earliest = times[0] if shown == days[0][0] and times else None
+        earliest = earliest or earliest_time(subject, audience, moment, window, **narrowing)
     return render_template(
         template,
         referral=referral,
         booking=booking,
         form=form,
-        days=page,
-        later=later,
-        earlier=earlier,
+        centres=centres,
+        centre_id=centre_id,
+        centre_name=centre_name,
+        earliest=earliest,
+        shown=shown,
+        times=times,
+        navigator=_navigator(days, shown),
         page_errors=form.errors,
     )
 
 
-def _first_day_index(days, requested: str | None) -> int:
+def _shown_day(days: list[tuple[date, int]], requested: str | None) -> date | None:
+    """The day asked for, or the first with times after it; by default the earliest."""
+    if not days:
+        return None
     try:
         wanted = date.fromisoformat(requested) if requested else None
     except ValueError:
         wanted = None
     if wanted is None or not reasonable_date(wanted):
-        return 0
-    return next((i for i, (day, _slots) in enumerate(days) if day >= wanted), 0)
+        return days[0][0]
+    return next((day for day, _count in days if day >= wanted), days[-1][0])
+
+
+def _navigator(days: list[tuple[date, int]], shown: date | None) -> Navigator:
+    size = current_app.config["BOOKING_DAYS_PER_PAGE"]
+    if not days:
+        return Navigator([], None, None)
+    index = next(i for i, (day, _count) in enumerate(days) if day == shown)
+    start = index // size * size
+    earlier = days[start - size][0] if start else None
+    later = days[start + size][0] if start + size < len(days) else None
+    return Navigator(days[start : start + size], earlier, later)

@@ -8,7 +8,7 @@ from portal.citizen import bp, sign_in
 from portal.citizen.booking_messages import tell_refusal
 from portal.citizen.forms import (
     BookingChangeForm,
-    ChooseSlotForm,
+    ChooseTimeForm,
     ConfirmForm,
     RepresentativeForm,
     SignInForm,
@@ -19,13 +19,12 @@ from portal.citizen.journey import (
     confirmed_booking,
     missing_step,
     next_step,
-    offer_window,
     referral_required,
     session_timeout,
     sign_out,
 )
 from portal.citizen.journey import sign_in as start_session
-from portal.citizen.slot_pages import slot_page
+from portal.citizen.slot_pages import slot_page, times_for
 from portal.clock import now
 from portal.extensions import db
 from portal.i18n import current_language
@@ -34,6 +33,7 @@ from portal.notifications.facts import booking_facts
 from portal.referrals.companies import set_representative
 from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
+from portal.scheduling.offers import offer_window
 
 bp.context_processor(session_timeout)
 
@@ -65,12 +65,13 @@ def landing():
 def choose_slot(referral):
     if referral.active_booking and referral.active_booking.status == "confirmed":
         return redirect(url_for("citizen.reschedule"))
-    form = ChooseSlotForm()
+    form = ChooseTimeForm()
     if form.validate_on_submit():
         try:
+            # The desk rule orders the desks with that time; the hold takes the first seat.
             transitions.hold(
                 referral,
-                [form.slot.data],
+                times_for(referral, form.starts_at),
                 now(),
                 current_app.config["HOLD_MINUTES"],
                 offer_window(),
@@ -202,25 +203,26 @@ def confirmation_document(referral):
 @referral_required
 def reschedule(referral):
     booking = confirmed_booking(referral)
-    form = ChooseSlotForm()
+    form = ChooseTimeForm()
     if form.validate_on_submit():
-        return redirect(url_for("citizen.confirm_reschedule", horario=form.slot.data))
+        return redirect(url_for("citizen.confirm_reschedule", horario=form.horario.data))
     return slot_page(referral, form, "citizen/reschedule.html", booking=booking)
 
 
 @bp.route("/a-minha-marcacao/reagendar/confirmar", methods=["GET", "POST"])
 @referral_required
 def confirm_reschedule(referral):
-    slot = db.session.get(Slot, request.args.get("horario", type=int) or 0)
-    if slot is None:
+    chosen = ChooseTimeForm(request.args, meta={"csrf": False})
+    if not chosen.validate():
         return redirect(url_for("citizen.reschedule"))
+    candidates = times_for(referral, chosen.starts_at, referral.active_booking)
     form = BookingChangeForm()
     if form.validate_on_submit():
         # Whatever happened since the page was shown, the transition says it.
         booking = None
         try:
             booking = booking_named(referral, form.booking.data)
-            transitions.reschedule(booking, [slot.id], now(), offer_window(), form.version.data)
+            transitions.reschedule(booking, candidates, now(), offer_window(), form.version.data)
         except transitions.TimeGone as error:
             tell_refusal(error, attempted="move")
             return redirect(url_for("citizen.reschedule"))
@@ -229,9 +231,14 @@ def confirm_reschedule(referral):
             return redirect(url_for(next_step(referral)))
         flash(_("Your booking was moved to the new time."), "success")
         return redirect(url_for("citizen.my_booking"))
-    booking = confirmed_booking(referral)
+    current = confirmed_booking(referral)
+    if not candidates:
+        tell_refusal(transitions.TimeGone(), attempted="move")
+        return redirect(url_for("citizen.reschedule"))
+    # The desk the rule would give now; confirming applies the rule again.
+    new_slot = db.session.get(Slot, candidates[0])
     return render_template(
-        "citizen/confirm_reschedule.html", booking=booking, new_slot=slot, form=form
+        "citizen/confirm_reschedule.html", booking=current, new_slot=new_slot, form=form
     )
 
 

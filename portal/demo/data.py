@@ -104,7 +104,7 @@ DEMO_CITIZENS = [
 DEMO_COMPANIES = [("contribuicoes", "20000000001", "501964843", "empresa.demo@example.pt", "pt_PT")]
 
 # (e-mail, role, desk code): one staff account per role; passwords are generated on each run.
-# The desk is Beja: its centre sorts first, so the first time a citizen is offered is there.
+# The desk is Beja: a citizen who prefers its centre on the time page books there.
 DEMO_STAFF = [
     ("linha@demo.seg-social.pt", "phone_line", None),
     ("balcao.beja@demo.seg-social.pt", "desk", "beja"),

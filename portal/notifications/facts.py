@@ -18,7 +18,8 @@ from portal.documents.checklist import OTHER_KEY
 from portal.documents.checklist import checklist as documents_checklist
 from portal.links import public_url_for
 from portal.referrals.labels import capacity_label
-from portal.scheduling.slots import booking_window, earliest_offered
+from portal.scheduling.offers import earliest_offered
+from portal.scheduling.slots import booking_window
 
 
 def language_arguments(language: str) -> dict:

@@ -6,6 +6,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -161,11 +162,16 @@ class Slot(db.Model):
     """A published time at a desk, with as many seats as parallel attendants."""
 
     __tablename__ = "slots"
-    __table_args__ = (UniqueConstraint("desk_id", "starts_at"),)
+    __table_args__ = (
+        UniqueConstraint("desk_id", "starts_at"),
+        # The offer reads a window of start times with their desk and capacity
+        # (portal.scheduling.offers): this index answers it without the table.
+        Index("ix_slots_starts_at_desk_capacity", "starts_at", "desk_id", "capacity"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id", ondelete="CASCADE"))
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     capacity: Mapped[int] = mapped_column(Integer)
 

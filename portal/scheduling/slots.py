@@ -1,11 +1,12 @@
-"""Publishing slots from desks' timetables and finding the ones to offer."""
+"""Publishing slots from desks' timetables; the window and the conditions of an offer.
 
-from dataclasses import dataclass
+What is offered to a person, time by time, is in portal.scheduling.offers.
+"""
+
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
-from portal.booking.models import ACTIVE_STATUSES, Booking
 from portal.extensions import db
 from portal.scheduling.calendar import (
     NonexistentLocalTime,
@@ -13,9 +14,8 @@ from portal.scheduling.calendar import (
     is_working_day,
     lisbon_to_utc,
     lisbon_today,
-    to_lisbon,
 )
-from portal.scheduling.models import Audience, Desk, DistrictCentre, Slot, Subject, desk_subjects
+from portal.scheduling.models import Desk, Slot, Subject, desk_subjects
 
 
 def slot_times(desk: Desk, day: date) -> list[tuple[datetime, datetime]]:
@@ -103,16 +103,6 @@ def booking_window(now: datetime, lead_days: int, horizon_days: int) -> tuple[da
     return begins, ends
 
 
-@dataclass(frozen=True)
-class OfferedSlot:
-    slot_id: int
-    starts_at: datetime
-    ends_at: datetime
-    desk_name: str
-    centre_name: str
-    free_seats: int
-
-
 def offer_conditions(subject: Subject, window: tuple[datetime, datetime], now: datetime):
     """Where-clauses (over Slot, Desk and desk_subjects) for slots a subject may use."""
     return (
@@ -122,67 +112,3 @@ def offer_conditions(subject: Subject, window: tuple[datetime, datetime], now: d
         Slot.starts_at >= max(window[0], now),
         Slot.starts_at < window[1],
     )
-
-
-def taken_seats_subquery(now: datetime):
-    """Seats held (and not yet lapsed) or confirmed, per slot."""
-    active = and_(
-        Booking.status.in_(ACTIVE_STATUSES),
-        (Booking.held_until.is_(None)) | (Booking.held_until > now),
-    )
-    return (
-        select(Booking.slot_id, func.count().label("taken"))
-        .where(active)
-        .group_by(Booking.slot_id)
-        .subquery()
-    )
-
-
-def offered_slots(
-    subject: Subject,
-    audience: Audience,
-    window: tuple[datetime, datetime],
-    now: datetime,
-    exclude_slot_id: int | None = None,
-) -> list[OfferedSlot]:
-    """Free slots for a subject, earliest first across every remote desk.
-
-    Where several desks of one district centre are free at the same time the
-    person sees one choice, the desk with most free seats; which desk attends
-    matters less to them than when.
-    """
-    if not subject.serves(audience):
-        return []
-    taken = taken_seats_subquery(now)
-    free = Slot.capacity - func.coalesce(taken.c.taken, 0)
-    rows = db.session.execute(
-        select(Slot, Desk.name, DistrictCentre.name, DistrictCentre.id, free.label("free"))
-        .join(Desk, Desk.id == Slot.desk_id)
-        .join(DistrictCentre, DistrictCentre.id == Desk.centre_id)
-        .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
-        .outerjoin(taken, taken.c.slot_id == Slot.id)
-        .where(*offer_conditions(subject, window, now), free > 0)
-        .order_by(Slot.starts_at, DistrictCentre.name, free.desc(), Desk.name, Slot.id)
-    ).all()
-    offered, seen = [], set()
-    for slot, desk_name, centre_name, centre_id, free_seats in rows:
-        if slot.id == exclude_slot_id or (slot.starts_at, centre_id) in seen:
-            continue
-        seen.add((slot.starts_at, centre_id))
-        offered.append(
-            OfferedSlot(slot.id, slot.starts_at, slot.ends_at, desk_name, centre_name, free_seats)
-        )
-    return offered
-
-
-def group_by_day(offered: list[OfferedSlot]) -> list[tuple[date, list[OfferedSlot]]]:
-    days: dict[date, list[OfferedSlot]] = {}
-    for slot in offered:
-        days.setdefault(to_lisbon(slot.starts_at).date(), []).append(slot)
-    return list(days.items())
-
-
-def earliest_offered(subject: Subject, audience: Audience, window, now) -> OfferedSlot | None:
-    """The first remote slot a caller could book: what the phone line proposes."""
-    offered = offered_slots(subject, audience, window, now)
-    return offered[0] if offered else None

@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Role
 from portal.audit.models import AuditAction
-from portal.citizen.journey import offer_window
 from portal.clock import now
 from portal.extensions import db
 from portal.notifications.codes import CannotResend, can_resend, code_messages, resend_code
@@ -24,7 +23,7 @@ from portal.referrals.operations import (
 from portal.referrals.queries import recent_referrals
 from portal.scheduling.calendar import to_lisbon
 from portal.scheduling.models import Subject
-from portal.scheduling.slots import earliest_offered
+from portal.scheduling.offers import earliest_offered, offer_window
 from portal.sessions.operations import end_sessions_of
 from portal.staff import bp
 from portal.staff.access import audit, roles_required

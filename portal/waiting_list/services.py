@@ -28,7 +28,7 @@ from portal.outbox.queue import enqueue_for_referral
 from portal.referrals.models import Referral, ReferralState
 from portal.scheduling.calendar import lisbon_today, to_lisbon
 from portal.scheduling.models import Slot
-from portal.scheduling.slots import booking_window
+from portal.scheduling.offers import offer_window
 from portal.waiting_list.models import EndReason, WaitingListEntry, WaitingListOffer, Wish
 
 OFFER_KIND = "waiting_list_offer"
@@ -43,13 +43,6 @@ class InvalidWish(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def offer_window(now: datetime):
-    config = current_app.config
-    return booking_window(
-        now, config["BOOKING_LEAD_WORKING_DAYS"], config["BOOKING_HORIZON_WORKING_DAYS"]
-    )
 
 
 # The person's side ------------------------------------------------------------------

@@ -73,7 +73,7 @@ def link_to(path):
 
 
 def slot_radio(element):
-    return element["name"] == "slot" and element["type"] == "radio"
+    return element["name"] == "horario" and element["type"] == "radio"
 
 
 def sign_in(page, code):
@@ -108,7 +108,7 @@ def choose_with_arrows(page) -> str:
     assert slot_radio(second) and second["checked"] and second["value"] != first["value"]
     assert press(page, "ArrowUp")["value"] == first["value"]
     second = press(page, "ArrowDown")
-    assert page.locator("input[name=slot]:checked").get_attribute("value") == second["value"]
+    assert page.locator("input[name=horario]:checked").get_attribute("value") == second["value"]
     return second["value"]
 
 

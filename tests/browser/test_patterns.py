@@ -102,7 +102,8 @@ def test_before_a_session_ends_a_warning_offers_to_stay_signed_in(context, live_
     page = context.new_page()
     page.clock.install()
     BrowserVisitor(live_site, "en", page).sign_in().finish()
-    page.locator("input[name=slot]").first.check()  # something on the page not to lose
+    # Something on the page not to lose:
+    page.locator("input[name=horario][type=radio]").first.check()
     dialog = page.get_by_role("dialog", name="Do you want to stay signed in?")
     until_warning = live_site.app.permanent_session_lifetime.total_seconds() * 1000 - 2 * 60_000
     assert not dialog.is_visible()
@@ -116,7 +117,8 @@ def test_before_a_session_ends_a_warning_offers_to_stay_signed_in(context, live_
     expect(page.locator("[data-session-live]")).to_have_text("You are still signed in.")
     assert not dialog.is_visible()
     assert (
-        page.url.endswith("/marcar/horarios") and page.locator("input[name=slot]:checked").count()
+        page.url.endswith("/marcar/horarios")
+        and page.locator("input[name=horario]:checked").count()
     )
 
     page.clock.run_for(until_warning + 1000)  # counted again from the renewal

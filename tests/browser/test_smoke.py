@@ -11,8 +11,8 @@ def test_a_person_books_a_time_in_chromium(page, live_server):
     page.fill("#code", live_server.code.lower())
     page.fill("#identifier", CITIZEN_NISS)
     page.click("button[type=submit]")
-    page.locator("input[name=slot]").first.check()
-    page.click("form button[type=submit]")
+    page.locator("input[name=horario][type=radio]").first.check()
+    page.click("fieldset.slot-day + button")
     page.wait_for_url("**/documentos")
     page.click('a[href="/marcar/revisao"]')  # documents can wait
     page.wait_for_url("**/marcar/revisao")

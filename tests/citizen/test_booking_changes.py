@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.booking import transitions
 from portal.booking.models import BookingStatus
+from portal.citizen import time_value
 from portal.extensions import db
 from portal.outbox.models import MessageKind, MessageStatus, OutboxMessage
 from tests.citizen.test_journey import (
@@ -81,7 +82,7 @@ def test_confirming_a_hold_replaced_in_another_window_confirms_nothing(app, clie
     hold_first_time(client)
     fields, token = review_form(client)  # the first window shows the first time
     second = client.get("/marcar/horarios").radio_values()[1]
-    client.submit("/marcar/horarios", {"slot": second})  # another window chose another
+    client.submit("/marcar/horarios", {"horario": second})  # another window chose another
 
     response = post_with_token(client, "/marcar/confirmar", token, fields)
 
@@ -111,7 +112,11 @@ def test_a_stale_cancel_page_does_not_cancel_a_booking_moved_meanwhile(app, clie
     (notice,) = [n for n in notices if n.startswith("Your booking was changed meanwhile:")]
     assert "It was not cancelled" in notice
     (booking,) = bookings_of(world.referral)
-    assert (booking.status, booking.slot_id, booking.sequence) == ("confirmed", int(new), 1)
+    assert (booking.status, time_value(booking.slot.starts_at), booking.sequence) == (
+        "confirmed",
+        new,
+        1,
+    )
 
 
 def test_moving_a_booking_cancelled_meanwhile_is_refused_truthfully(app, client, clock):
@@ -131,7 +136,8 @@ def test_moving_a_booking_cancelled_meanwhile_is_refused_truthfully(app, client,
         client.get(response.location).notices()
     )
     (booking,) = bookings_of(world.referral)
-    assert booking.status == BookingStatus.CANCELLED and booking.slot_id != int(new)
+    assert booking.status == BookingStatus.CANCELLED
+    assert time_value(booking.slot.starts_at) != new
 
 
 def test_cancelling_twice_says_it_was_already_cancelled(app, client, clock):

@@ -38,7 +38,7 @@ def sign_in(client, referral, identifier=COMPANY_NIPC):
 
 def hold_first(client):
     slot = client.get("/marcar/horarios").radio_values()[0]
-    return client.submit("/marcar/horarios", {"slot": slot})
+    return client.submit("/marcar/horarios", {"horario": slot})
 
 
 REPRESENTATIVE = {
@@ -133,7 +133,7 @@ def test_subjects_closed_to_companies_offer_nothing(app, client, clock):
     sign_in(client, referral)
     page = client.get("/marcar/horarios")
     assert page.radio_values() == []
-    assert "no times available" in page.main_text()
+    assert "no free times" in page.main_text()
 
 
 def test_one_company_may_hold_several_bookings_each_code_its_own(app, client, company, clock):

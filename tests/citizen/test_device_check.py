@@ -34,7 +34,7 @@ def held(app, client, clock):
     world = create_world(clock.now)
     sign_in(client, world.referral, english=True)
     slot_id = client.get("/marcar/horarios").radio_values()[0]
-    client.submit("/marcar/horarios", {"slot": slot_id})
+    client.submit("/marcar/horarios", {"horario": slot_id})
     return world
 
 

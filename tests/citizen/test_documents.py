@@ -64,7 +64,7 @@ def held(app, client, clock):
     sign_in(client, world.referral, english=True)
     client.get("/marcar/horarios")
     slot_id = client.get("/marcar/horarios").radio_values()[0]
-    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/documentos"
+    assert path(client.submit("/marcar/horarios", {"horario": slot_id})) == "/documentos"
     return world
 
 

@@ -109,10 +109,10 @@ def test_language_link_points_to_the_same_page_in_the_other_language(app, client
     assert link["hreflang"] == "pt-PT"
 
     sign_in(client, world.referral)
-    page = client.get("/marcar/horarios?desde=2026-11-30&lang=pt")
+    page = client.get("/marcar/horarios?dia=2026-11-30&lang=pt")
     assert page.lang == "pt-PT"
     link, to_path, query = language_link(page)
-    assert (to_path, query) == ("/marcar/horarios", {"desde": ["2026-11-30"], "lang": ["en"]})
+    assert (to_path, query) == ("/marcar/horarios", {"dia": ["2026-11-30"], "lang": ["en"]})
 
     followed = client.get(link["href"])
     assert followed.lang == "en"
@@ -125,11 +125,13 @@ def test_dates_follow_the_language(app, client, clock):
 
     portuguese = [
         legend.get_text(" ", strip=True)
-        for legend in client.get("/marcar/horarios").soup.select("fieldset legend")
+        for legend in client.get("/marcar/horarios?dia=2026-11-30").soup.select("fieldset legend")
     ]
     english = [
         legend.get_text(" ", strip=True)
-        for legend in client.get("/marcar/horarios?lang=en").soup.select("fieldset legend")
+        for legend in client.get("/marcar/horarios?dia=2026-11-30&lang=en").soup.select(
+            "fieldset legend"
+        )
     ]
 
     assert "segunda-feira, 30 de novembro de 2026" in portuguese

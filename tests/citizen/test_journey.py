@@ -1,7 +1,7 @@
 """The citizen's journey: choose a time, review, confirm; then come back to manage it."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from portal.booking import transitions
 from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
+from portal.citizen import time_value
 from portal.extensions import db
 from portal.referrals.models import Referral
 from portal.scheduling.calendar import to_lisbon
-from portal.scheduling.models import Slot
+from portal.scheduling.models import Audience, Slot
+from portal.scheduling.offers import candidate_slots
 from portal.scheduling.slots import booking_window
 from tests.factories import CITIZEN_NISS, create_referral, create_world
 
@@ -39,10 +41,11 @@ def sign_in(client, referral, english=False):
 
 
 def hold_first_time(client):
-    """From the list of times, reserve the first; returns the slot id chosen."""
-    slot_id = client.get("/marcar/horarios").radio_values()[0]
-    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/documentos"
-    return int(slot_id)
+    """From the list of times, reserve the first; returns the slot id the server chose."""
+    starts_at = client.get("/marcar/horarios").radio_values()[0]
+    assert path(client.submit("/marcar/horarios", {"horario": starts_at})) == "/documentos"
+    db.session.expire_all()
+    return db.session.scalar(select(Booking.slot_id).order_by(Booking.id.desc()))
 
 
 def book_first_time(client, referral, english=False):
@@ -71,6 +74,14 @@ def active_on(slot_id):
     ).all()
 
 
+def first_candidate(world, value, now):
+    """The slot the desk rule gives first for a time the page offered, or None."""
+    starts_at = datetime.fromisoformat(value)
+    window = booking_window(now, 1, 15)
+    candidates = candidate_slots(world.subject, Audience.CITIZEN, starts_at, now, window)
+    return candidates[0] if candidates else None
+
+
 def another_referral_holds(world, slot_id, now):
     other = create_referral(world.subject, now)
     transitions.hold(other, [slot_id], now, 15, booking_window(now, 1, 15))
@@ -89,14 +100,17 @@ def test_full_journey_in_portuguese(app, client, clock):
     times = client.get("/marcar/horarios")
     assert times.lang == "pt-PT"
     legends = [legend.get_text(" ", strip=True) for legend in times.soup.select("fieldset legend")]
-    assert legends[0] == "quinta-feira, 26 de novembro de 2026", "from the next working day"
-    assert "segunda-feira, 30 de novembro de 2026" in legends
-    assert len(legends) == 5, "five days per page"
+    assert legends == ["quinta-feira, 26 de novembro de 2026"], (
+        "the earliest day, from the next working day"
+    )
+    days = [a.get_text(" ", strip=True) for a in times.soup.select(".day-nav__link")]
+    assert days[:2] == ["quinta 26/11 6 horários", "sexta 27/11 6 horários"]
+    assert len(days) == 10, "ten days in the navigator"
     first_day = times.soup.select_one("fieldset")
-    assert [t.get_text() for t in first_day.select(".choice__time")][:2] == ["09:00", "09:00"]
+    assert [t.get_text() for t in first_day.select(".choice__time")][:2] == ["09:00", "09:30"]
 
-    slot_id = times.radio_values()[0]
-    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/documentos"
+    starts_at = times.radio_values()[0]
+    assert path(client.submit("/marcar/horarios", {"horario": starts_at})) == "/documentos"
     review = client.get("/marcar/revisao")
     assert "10:15" in review.main_text(), "the hold expiry is shown"
     assert "quinta-feira, 26 de novembro de 2026" in review.main_text()
@@ -114,7 +128,7 @@ def test_full_journey_in_portuguese(app, client, clock):
 
     (booking,) = bookings_of(world.referral)
     assert booking.status == BookingStatus.CONFIRMED
-    assert booking.slot_id == int(slot_id)
+    assert time_value(booking.slot.starts_at) == starts_at
     assert booking.confirmed_at == clock.now
     assert booking.held_until is None
 
@@ -144,61 +158,80 @@ def test_full_journey_in_english(app, client, clock):
     assert "pessoa@example.pt" in confirmed.main_text()
 
 
-def test_earliest_time_comes_first_across_desks(app, client, clock):
-    world = create_world(clock.now)
-    north, south = world.desks
-    window = booking_window(clock.now, 1, 15)
-    first_of = {
-        desk.id: db.session.scalars(
+def value_of(slot_id):
+    """The form value the time page gives a slot's start time."""
+    return time_value(db.session.get(Slot, slot_id).starts_at)
+
+
+def first_slots(world, now):
+    """Each desk's first slot in the window, north then south."""
+    window = booking_window(now, 1, 15)
+    return [
+        db.session.scalars(
             select(Slot)
             .where(Slot.desk_id == desk.id, Slot.starts_at >= window[0])
             .order_by(Slot.starts_at)
         ).first()
-        for desk in (north, south)
-    }
-    # The north desk's first time is taken: its second time is later than the south's first.
-    another_referral_holds(world, first_of[north.id].id, clock.now)
+        for desk in world.desks
+    ]
+
+
+def test_each_time_is_offered_once_while_any_desk_has_a_seat(app, client, clock):
+    world = create_world(clock.now)
+    north_first, south_first = first_slots(world, clock.now)
+    assert north_first.starts_at == south_first.starts_at
     sign_in(client, world.referral)
 
-    offered = [int(value) for value in client.get("/marcar/horarios").radio_values()]
+    offered = client.get("/marcar/horarios").radio_values()
+    assert offered[0] == time_value(north_first.starts_at)
+    assert len(offered) == len(set(offered)) == 6, "one choice per time, not per desk"
+    assert offered == sorted(offered)
 
-    assert offered[0] == first_of[south.id].id
-    assert first_of[north.id].id not in offered, "a full time is not offered"
-    starts = [db.session.get(Slot, slot_id).starts_at for slot_id in offered]
-    assert starts == sorted(starts)
+    another_referral_holds(world, north_first.id, clock.now)
+    assert client.get("/marcar/horarios").radio_values()[0] == offered[0], "south still has it"
+    another_referral_holds(world, south_first.id, clock.now)
+    assert offered[0] not in client.get("/marcar/horarios").radio_values(), "a full time goes"
 
 
 def test_submitting_no_time_shows_the_error_summary(app, client, clock):
     world = create_world(clock.now)
     sign_in(client, world.referral, english=True)
 
-    page = client.submit("/marcar/horarios", {}, status=200)
+    token = client.get("/marcar/horarios").csrf_token()
+    page = client._page(post_with_token(client, "/marcar/horarios", token), 200)
 
     assert page.errors() == ["Choose a time for your appointment."]
-    assert page.soup.select_one(".error-summary a")["href"] == "#slot"
-    assert page.soup.select_one("input#slot[type=radio]"), "the link reaches the first radio"
+    assert page.soup.select_one(".error-summary a")["href"] == "#horario"
+    assert page.soup.select_one("input#horario[type=radio]"), "the link reaches the first radio"
     assert page.title.startswith("Error:")
     assert not bookings_of(world.referral)
 
 
-@pytest.mark.parametrize("which", ["missing", "other-subject"])
-def test_choosing_a_time_that_cannot_be_booked(app, client, clock, which):
+@pytest.mark.parametrize("value", ["amanhã", "2026-11-26T09:00", "9999-11-26T09:00Z", "x" * 500])
+def test_a_value_that_is_no_time_is_refused_plainly(app, client, clock, value):
     world = create_world(clock.now)
-    other_world = create_world(clock.now)
-    if which == "missing":
-        slot_id = db.session.scalar(select(Slot.id).order_by(Slot.id.desc())) + 1000
-    else:  # a free time of a desk that does not attend this subject
-        slot_id = db.session.scalar(
-            select(Slot.id)
-            .where(
-                Slot.desk_id == other_world.desks[0].id,
-                Slot.starts_at > clock.now + timedelta(days=2),
-            )
-            .order_by(Slot.starts_at)
-        )
     sign_in(client, world.referral, english=True)
 
-    location = client.submit("/marcar/horarios", {"slot": slot_id})
+    page = client.submit("/marcar/horarios", {"horario": value}, status=200)
+
+    assert page.errors() == ["Choose one of the times shown."]
+    assert not bookings_of(world.referral)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-26T08:15Z",  # no desk publishes it
+        "2026-11-25T11:00Z",  # today: before the window
+        "2027-06-01T09:00Z",  # after the window
+    ],
+)
+def test_choosing_a_time_that_cannot_be_booked(app, client, clock, value):
+    world = create_world(clock.now)
+    create_world(clock.now)  # another subject's desks publish the same times
+    sign_in(client, world.referral, english=True)
+
+    location = client.submit("/marcar/horarios", {"horario": value})
 
     assert path(location) == "/marcar/horarios"
     page = client.get(location)
@@ -206,21 +239,38 @@ def test_choosing_a_time_that_cannot_be_booked(app, client, clock, which):
     assert not bookings_of(world.referral)
 
 
+def test_a_time_taken_meanwhile_at_one_desk_is_held_at_the_other(app, client, clock):
+    world = create_world(clock.now, attendants=1)
+    north_first, south_first = first_slots(world, clock.now)
+    sign_in(client, world.referral, english=True)
+    times = client.get("/marcar/horarios")
+    chosen = times.radio_values()[0]
+    another_referral_holds(world, north_first.id, clock.now)
+
+    response = post_with_token(client, "/marcar/horarios", times.csrf_token(), {"horario": chosen})
+
+    assert path(response.location) == "/documentos"
+    (booking,) = bookings_of(world.referral)
+    assert booking.slot_id == south_first.id
+
+
 def test_a_time_taken_meanwhile_is_no_longer_available(app, client, clock):
     world = create_world(clock.now, attendants=1)
     sign_in(client, world.referral, english=True)
     times = client.get("/marcar/horarios")
-    slot_id = int(times.radio_values()[0])
-    another_referral_holds(world, slot_id, clock.now)
+    chosen = times.radio_values()[0]
+    for slot in first_slots(world, clock.now):
+        another_referral_holds(world, slot.id, clock.now)
 
-    response = post_with_token(client, "/marcar/horarios", times.csrf_token(), {"slot": slot_id})
+    response = post_with_token(client, "/marcar/horarios", times.csrf_token(), {"horario": chosen})
 
     assert response.status_code == 302 and path(response.location) == "/marcar/horarios"
     page = client.get("/marcar/horarios")
     assert NO_LONGER_AVAILABLE in page.notices()
-    assert str(slot_id) not in page.radio_values()
+    assert chosen not in page.radio_values()
     assert not bookings_of(world.referral)
-    assert len(active_on(slot_id)) == 1, "the other person keeps the seat"
+    for slot in first_slots(world, clock.now):
+        assert len(active_on(slot.id)) == 1, "the others keep their seats"
 
 
 def test_an_expired_hold_cannot_be_confirmed_and_frees_the_seat(app, client, clock):
@@ -235,7 +285,7 @@ def test_an_expired_hold_cannot_be_confirmed_and_frees_the_seat(app, client, clo
     assert response.status_code == 302 and path(response.location) == "/marcar/horarios"
     page = client.get("/marcar/horarios")
     assert HOLD_EXPIRED in page.notices()
-    assert str(slot_id) in page.radio_values(), "the time is offered again"
+    assert value_of(slot_id) in page.radio_values(), "the time is offered again"
     (booking,) = bookings_of(world.referral)
     assert booking.status == BookingStatus.EXPIRED
     other = another_referral_holds(world, slot_id, clock.now)
@@ -279,15 +329,15 @@ def test_choosing_another_time_replaces_the_hold(app, client, clock):
     sign_in(client, world.referral)
     first = hold_first_time(client)
     times = client.get("/marcar/horarios")
-    second = int(times.radio_values()[1])
-    assert second != first
+    second = times.radio_values()[1]
+    assert second != value_of(first)
 
-    client.submit("/marcar/horarios", {"slot": second})
+    client.submit("/marcar/horarios", {"horario": second})
 
     (active,) = active_bookings_of(world.referral)
-    assert active.slot_id == second and active.status == BookingStatus.HELD
+    assert time_value(active.slot.starts_at) == second and active.status == BookingStatus.HELD
     assert not active_on(first), "the first time was released"
-    assert str(first) in client.get("/marcar/horarios").radio_values()
+    assert value_of(first) in client.get("/marcar/horarios").radio_values()
 
 
 def test_signing_in_again_shows_my_booking(app, client, clock):
@@ -312,14 +362,16 @@ def test_rescheduling_moves_the_booking(app, client, clock):
 
     times = client.get("/a-minha-marcacao/reagendar")
     assert times.h1 == "Choose a new time"
-    assert str(old) not in times.radio_values(), "the current time is not offered again"
-    new = int(times.radio_values()[-1])
-    location = client.submit("/a-minha-marcacao/reagendar", {"slot": new})
+    assert value_of(old) not in times.radio_values(), "the current time is not offered again"
+    later_day = times.soup.select(".day-nav__link")[-1]["href"]
+    new = client.get("/a-minha-marcacao/reagendar" + later_day).radio_values()[-1]
+    location = client.submit("/a-minha-marcacao/reagendar", {"horario": new})
     assert path(location) == "/a-minha-marcacao/reagendar/confirmar"
-    assert parse_qs(urlparse(location).query) == {"horario": [str(new)]}
+    assert parse_qs(urlparse(location).query) == {"horario": [new]}
 
     confirm = client.get(location)
-    new_slot = db.session.get(Slot, new)
+    new_slot = db.session.get(Slot, first_candidate(world, new, clock.now))
+    assert new_slot.desk.name in confirm.main_text(), "the desk the rule gives is named"
     assert confirm.h1 == "Confirm the new time"
     assert "Your current time, Thursday 26 November 2026 at 09:00" in confirm.main_text()
     new_day = format_date(to_lisbon(new_slot.starts_at).date(), "EEEE d MMMM y", locale="en_GB")
@@ -332,7 +384,7 @@ def test_rescheduling_moves_the_booking(app, client, clock):
     assert "Your booking was moved to the new time." in client.get(done).notices()
     (booking,) = bookings_of(world.referral)
     assert booking.status == BookingStatus.CONFIRMED
-    assert booking.slot_id == new
+    assert booking.slot_id == new_slot.id
     assert booking.sequence == 1
     assert not active_on(old), "the old seat is free"
 
@@ -340,10 +392,11 @@ def test_rescheduling_moves_the_booking(app, client, clock):
 def test_rescheduling_to_a_time_taken_meanwhile_changes_nothing(app, client, clock):
     world = create_world(clock.now, attendants=1)
     old = book_first_time(client, world.referral, english=True)
-    new = int(client.get("/a-minha-marcacao/reagendar").radio_values()[0])
+    new = client.get("/a-minha-marcacao/reagendar").radio_values()[0]
     url = f"/a-minha-marcacao/reagendar/confirmar?horario={new}"
     token = client.get(url).csrf_token()
-    another_referral_holds(world, new, clock.now)
+    while slot_id := first_candidate(world, new, clock.now):  # every desk at that time
+        another_referral_holds(world, slot_id, clock.now)
 
     response = post_with_token(client, url, token)
 

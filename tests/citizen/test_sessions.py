@@ -50,7 +50,7 @@ def test_a_copied_cookie_cannot_open_the_documents_page_after_signing_out(app, c
     world = create_world(clock.now)
     sign_in(client, world.referral, english=True)
     slot_id = client.get("/marcar/horarios").radio_values()[0]
-    assert path(client.submit("/marcar/horarios", {"slot": slot_id})) == "/documentos"
+    assert path(client.submit("/marcar/horarios", {"horario": slot_id})) == "/documentos"
     copied = copy_cookie(client)
     assert client.get("/documentos").h1 == "Send your documents"
 

@@ -10,7 +10,8 @@ from portal.booking import transitions
 from portal.booking.models import Booking, BookingStatus
 from portal.extensions import db
 from portal.referrals import codes
-from portal.scheduling.slots import booking_window, offered_slots
+from portal.scheduling.offers import earliest_offered
+from portal.scheduling.slots import booking_window
 from tests.factories import CITIZEN_NISS, create_world
 
 MISMATCH = "The reference code and the number do not match. Check both and try again."
@@ -41,7 +42,7 @@ def wrong_niss():
 
 def first_offered_slot_id(world, now):
     window = booking_window(now, 1, 15)
-    return offered_slots(world.subject, world.referral.audience, window, now)[0].slot_id
+    return earliest_offered(world.subject, world.referral.audience, window, now).slot_id
 
 
 def english(client):

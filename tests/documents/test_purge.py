@@ -7,7 +7,8 @@ from portal.booking import transitions
 from portal.documents import operations
 from portal.documents.checklist import checklist
 from portal.extensions import db
-from portal.scheduling.slots import booking_window, offered_slots
+from portal.scheduling.offers import earliest_offered
+from portal.scheduling.slots import booking_window
 from tests.documents import samples
 from tests.factories import create_referral, create_world
 
@@ -16,7 +17,7 @@ def booked_with_document(app, now, cancel=False):
     world = create_world(now)
     referral = world.referral
     window = booking_window(now, 1, 15)
-    slot = offered_slots(world.subject, referral.audience, window, now)[0]
+    slot = earliest_offered(world.subject, referral.audience, window, now)
     booking = transitions.hold(referral, [slot.slot_id], now, 15, window)
     transitions.confirm(booking, now)
     if cancel:

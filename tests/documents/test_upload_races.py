@@ -35,9 +35,11 @@ def _held_booking(url: str, code: str) -> tuple[requests.Session, str, str]:
     token = _token(browser.get(f"{url}/?lang=en"))
     browser.post(f"{url}/", data={"csrf_token": token, "code": code, "identifier": CITIZEN_NISS})
     times = BeautifulSoup(browser.get(f"{url}/marcar/horarios").text, "html.parser")
-    slot = times.select_one("input[name=slot]")["value"]
+    starts_at = times.select_one("input[name=horario]")["value"]
     token = times.find("input", {"name": "csrf_token"})["value"]
-    documents = browser.post(f"{url}/marcar/horarios", data={"csrf_token": token, "slot": slot})
+    documents = browser.post(
+        f"{url}/marcar/horarios", data={"csrf_token": token, "horario": starts_at}
+    )
     assert documents.url.endswith("/documentos"), documents.url
     page = BeautifulSoup(documents.text, "html.parser")
     item = page.select_one("input[name=item][checked]")["value"]

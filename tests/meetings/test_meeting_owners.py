@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.booking.models import BookingStatus, CancelReason
+from portal.citizen import time_value
 from portal.extensions import db
 from portal.meetings.models import MeetingStatus
 from portal.outbox.worker import run_once
@@ -119,7 +120,8 @@ def test_a_move_to_a_desk_with_another_organizer_replaces_the_meeting(
     ).first()
 
     sign_in(client, world.referral)
-    client.submit(f"/a-minha-marcacao/reagendar/confirmar?horario={new_slot.id}")
+    client.get(f"/a-minha-marcacao/reagendar?centro={south.centre_id}")  # preferred centre
+    client.submit(f"/a-minha-marcacao/reagendar/confirmar?horario={time_value(new_slot.starts_at)}")
     deliver_everything()
 
     (new_id,) = graph.meetings

@@ -1,10 +1,10 @@
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from portal.extensions import db
 from portal.scheduling.calendar import LISBON
-from portal.scheduling.models import Audience, Closure, Slot
-from portal.scheduling.slots import booking_window, offered_slots, publish_slots, slot_times
-from tests.factories import create_centre, create_desk, create_slot, create_subject
+from portal.scheduling.models import Closure, Slot
+from portal.scheduling.slots import booking_window, publish_slots, slot_times
+from tests.factories import create_desk
 
 
 def utc(*args):
@@ -81,51 +81,3 @@ def test_booking_window_counts_working_days(app):
     # Mon 30 Nov, (1 Dec holiday), Wed 2, Thu 3 → up to the end of Thursday.
     assert begins == utc(2026, 11, 30, 0)
     assert ends == utc(2026, 12, 4, 0)
-
-
-def test_offer_is_earliest_first_across_desks_and_one_choice_per_centre_and_time(app):
-    subject = create_subject()
-    centre = create_centre(name="Centro Distrital de Beja")
-    late = create_desk(centre=centre, subjects=[subject], name="Beja")
-    same_centre = create_desk(
-        centre=centre, subjects=[subject], name="Moura", parallel_attendants=2
-    )
-    early = create_desk(subjects=[subject], name="Viseu")
-    monday = utc(2026, 11, 30, 9)
-    create_slot(late, monday + timedelta(hours=1))
-    wide = create_slot(same_centre, monday + timedelta(hours=1))
-    first = create_slot(early, monday)
-    window = (utc(2026, 11, 30), utc(2026, 12, 5))
-    offered = offered_slots(subject, Audience.CITIZEN, window, utc(2026, 11, 25))
-    assert [o.slot_id for o in offered] == [first.id, wide.id]
-    assert offered[1].free_seats == 2
-
-
-def test_offer_leaves_out_other_subjects_closed_desks_and_the_wrong_audience(app):
-    subject = create_subject(audience=Audience.CITIZEN)
-    other = create_subject()
-    served = create_desk(subjects=[subject])
-    not_remote = create_desk(subjects=[subject], remote_enabled=False)
-    wrong_subject = create_desk(subjects=[other])
-    monday = utc(2026, 11, 30, 9)
-    for desk in (served, not_remote, wrong_subject):
-        create_slot(desk, monday)
-    window = (utc(2026, 11, 30), utc(2026, 12, 5))
-    now = utc(2026, 11, 25)
-    assert [o.desk_name for o in offered_slots(subject, Audience.CITIZEN, window, now)] == [
-        served.name
-    ]
-    assert offered_slots(subject, Audience.COMPANY, window, now) == []
-
-
-def test_offer_respects_window_and_session_length(app):
-    subject = create_subject(session_minutes=45)
-    short = create_desk(subjects=[subject], slot_minutes=30)
-    create_slot(short, utc(2026, 11, 30, 9))
-    long = create_desk(subjects=[subject], slot_minutes=60)
-    inside = create_slot(long, utc(2026, 11, 30, 10))
-    create_slot(long, utc(2026, 12, 10, 10))  # beyond the horizon
-    window = (utc(2026, 11, 30), utc(2026, 12, 5))
-    assert [
-        o.slot_id for o in offered_slots(subject, Audience.CITIZEN, window, utc(2026, 11, 25))
-    ] == [inside.id]

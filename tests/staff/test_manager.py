@@ -8,7 +8,8 @@ from portal.accounts.models import Account
 from portal.booking import transitions
 from portal.extensions import db
 from portal.scheduling.models import Desk, DistrictCentre, Subject
-from portal.scheduling.slots import booking_window, offered_slots, slot_times
+from portal.scheduling.offers import earliest_offered
+from portal.scheduling.slots import booking_window, slot_times
 from tests.factories import create_account, create_centre, create_subject, create_world
 from tests.staff.helpers import staff_sign_in
 
@@ -135,7 +136,7 @@ def test_the_evaluation_page_draws_accessible_charts_with_the_same_figures(app, 
     world = create_world(clock.now)
     world.referral.in_person_date = date(2026, 12, 14)
     window = booking_window(clock.now, 1, 15)
-    first = offered_slots(world.subject, world.referral.audience, window, clock.now)[0]
+    first = earliest_offered(world.subject, world.referral.audience, window, clock.now)
     booking = transitions.hold(world.referral, [first.slot_id], clock.now, 15, window)
     transitions.confirm(booking, clock.now)  # tomorrow: 1 day, 18 days before in person
     db.session.commit()

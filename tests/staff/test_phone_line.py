@@ -120,11 +120,12 @@ def test_a_withdrawn_code_cannot_sign_in_and_says_why(app, client, clock):
 
 def test_withdrawing_a_booked_code_releases_the_seat(app, client, clock):
     from portal.booking import transitions
-    from portal.scheduling.slots import booking_window, offered_slots
+    from portal.scheduling.offers import earliest_offered
+    from portal.scheduling.slots import booking_window
 
     world = create_world(clock.now)
     window = booking_window(clock.now, 1, 15)
-    slot = offered_slots(world.subject, world.referral.audience, window, clock.now)[0]
+    slot = earliest_offered(world.subject, world.referral.audience, window, clock.now)
     booking = transitions.hold(world.referral, [slot.slot_id], clock.now, 15, window)
     transitions.confirm(booking, clock.now)
     db.session.commit()

@@ -1,0 +1,261 @@
+"""The times offered to a person, computed in SQL: one row per start time, not per desk.
+
+A person chooses *when*; the server chooses the desk when they hold the time
+(``candidate_slots``). So the page's cost depends on how many distinct times
+there are, not on how many desks publish them: the database groups the slots
+by start time and returns a few dozen datetimes, and no ORM object is built per
+slot. The index ``ix_slots_starts_at_desk_capacity`` (start time, desk,
+capacity) lets it read a window of slots without visiting the table.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+
+from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
+from portal.clock import now as clock_now
+from portal.extensions import db
+from portal.scheduling.calendar import lisbon_to_utc, to_lisbon
+from portal.scheduling.models import Audience, Desk, DistrictCentre, Slot, Subject, desk_subjects
+from portal.scheduling.slots import booking_window
+
+
+def offer_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The UTC bounds of what may be booked at ``now`` (default: now), by this
+    application's settings."""
+    config = current_app.config
+    return booking_window(
+        now or clock_now(),
+        config["BOOKING_LEAD_WORKING_DAYS"],
+        config["BOOKING_HORIZON_WORKING_DAYS"],
+    )
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """UTC bounds of a Lisbon calendar day (23 or 25 hours when the clocks change)."""
+    midnight = datetime.min.time()
+    return lisbon_to_utc(day, midnight), lisbon_to_utc(day + timedelta(days=1), midnight)
+
+
+def _taken_seats(now: datetime):
+    """Seats of the current slot held (and not lapsed) or confirmed: a correlated count
+    that the booking index on ``slot_id`` answers slot by slot."""
+    return (
+        select(func.count())
+        .select_from(Booking)
+        .where(
+            Booking.slot_id == Slot.id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            (Booking.held_until.is_(None)) | (Booking.held_until > now),
+        )
+        .correlate(Slot)
+        .scalar_subquery()
+    )
+
+
+def _free_slots(
+    columns,
+    subject: Subject,
+    now: datetime,
+    bounds: tuple[datetime, datetime],
+    centre_id: int | None = None,
+    exclude_time: datetime | None = None,
+) -> Select:
+    """Slots of remote desks serving the subject, starting within ``bounds`` and after
+    ``now``, with a free seat (optionally at one district centre's desks; never at
+    ``exclude_time``, the time a person rescheduling already has)."""
+    conditions = [
+        desk_subjects.c.subject_id == subject.id,
+        Desk.remote_enabled.is_(True),
+        Desk.slot_minutes >= subject.session_minutes,
+        Slot.starts_at >= max(bounds[0], now),
+        Slot.starts_at < bounds[1],
+        Slot.capacity > _taken_seats(now),
+    ]
+    if centre_id is not None:
+        conditions.append(Desk.centre_id == centre_id)
+    if exclude_time is not None:
+        conditions.append(Slot.starts_at != exclude_time)
+    return (
+        select(*columns)
+        .select_from(Slot)
+        .join(Desk, Desk.id == Slot.desk_id)
+        .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
+        .where(*conditions)
+    )
+
+
+def _free_times_query(subject, now, bounds, centre_id=None, exclude_time=None) -> Select:
+    """The distinct start times within ``bounds`` that have a free seat, in order.
+
+    A plain GROUP BY would read every desk's slot of the window, so its cost would
+    grow with the number of desks. Instead a recursive query walks the distinct
+    start times along the index (one probe each), and for each asks whether *some*
+    desk has a free seat then (EXISTS stops at the first): the cost follows the
+    number of times, whatever the number of desks.
+    """
+    low, high = max(bounds[0], now), bounds[1]
+    first = select(func.min(Slot.starts_at).label("at")).where(
+        Slot.starts_at >= low, Slot.starts_at < high
+    )
+    walk = first.cte("start_times", recursive=True)
+    later = aliased(Slot)
+    following = (
+        select(func.min(later.starts_at))
+        .where(later.starts_at > walk.c.at, later.starts_at < high)
+        .scalar_subquery()
+    )
+    walk = walk.union_all(select(following).where(walk.c.at.is_not(None)))
+    free_then = (
+        _free_slots([Slot.id], subject, now, bounds, centre_id, exclude_time)
+        .where(Slot.starts_at == walk.c.at)
+        .exists()
+    )
+    return select(walk.c.at).where(walk.c.at.is_not(None), free_then).order_by(walk.c.at)
+
+
+def _times(subject, audience, now, bounds, centre_id, exclude_time) -> list[datetime]:
+    if not subject.serves(audience):
+        return []
+    query = _free_times_query(subject, now, bounds, centre_id, exclude_time)
+    return list(db.session.scalars(query))
+
+
+def offered_days(
+    subject: Subject,
+    audience: Audience,
+    now: datetime,
+    window,
+    centre_id: int | None = None,
+    exclude_time: datetime | None = None,
+) -> list[tuple[date, int]]:
+    """Each Lisbon day of the window with a free time, and how many times it has."""
+    times = _times(subject, audience, now, window, centre_id, exclude_time)
+    counts = Counter(to_lisbon(t).date() for t in times)
+    return sorted(counts.items())
+
+
+def offered_times(
+    subject: Subject,
+    audience: Audience,
+    day: date,
+    now: datetime,
+    window,
+    centre_id: int | None = None,
+    exclude_time: datetime | None = None,
+) -> list[datetime]:
+    """The distinct start times (UTC) with a free seat on one Lisbon day of the window."""
+    first, last = day_bounds(day)
+    bounds = (max(first, window[0]), min(last, window[1]))
+    return _times(subject, audience, now, bounds, centre_id, exclude_time)
+
+
+def earliest_time(
+    subject: Subject,
+    audience: Audience,
+    now: datetime,
+    window,
+    centre_id: int | None = None,
+    exclude_time: datetime | None = None,
+) -> datetime | None:
+    """The first start time with a free seat in the window, or None."""
+    if not subject.serves(audience):
+        return None
+    query = _free_times_query(subject, now, window, centre_id, exclude_time).limit(1)
+    return db.session.scalar(query)
+
+
+def candidate_slots(
+    subject: Subject,
+    audience: Audience,
+    starts_at: datetime,
+    now: datetime,
+    window,
+    centre_id: int | None = None,
+    exclude_slot_id: int | None = None,
+) -> list[int]:
+    """The slots starting at ``starts_at`` with a free seat, in the order to try them.
+
+    The desk rule: first the remote desk with the fewest confirmed bookings that
+    Lisbon day, so the day's work spreads over the desks; ties go to the lowest
+    desk id, so the choice is predictable. A hold tries them in this order and
+    takes the first seat it gets (portal.booking.seats.take_first_seat).
+    """
+    if not subject.serves(audience) or not window[0] <= starts_at < window[1]:
+        return []
+    first, last = day_bounds(to_lisbon(starts_at).date())
+    day_slot = Slot.__table__.alias("day_slot")
+    confirmed_that_day = (
+        select(func.count())
+        .select_from(Booking)
+        .join(day_slot, day_slot.c.id == Booking.slot_id)
+        .where(
+            day_slot.c.desk_id == Desk.id,
+            day_slot.c.starts_at >= first,
+            day_slot.c.starts_at < last,
+            Booking.status == BookingStatus.CONFIRMED,
+        )
+        .correlate(Desk)
+        .scalar_subquery()
+    )
+    query = _free_slots(
+        [Slot.id], subject, now, (starts_at, starts_at + timedelta(microseconds=1)), centre_id
+    ).order_by(confirmed_that_day, Desk.id)
+    if exclude_slot_id is not None:
+        query = query.where(Slot.id != exclude_slot_id)
+    return list(db.session.scalars(query))
+
+
+def offered_centres(subject: Subject, audience: Audience) -> list[tuple[int, str]]:
+    """(id, name) of the district centres whose remote desks attend the subject, by name:
+    the choices of the preference (a few dozen desks, not their slots)."""
+    if not subject.serves(audience):
+        return []
+    query = (
+        select(DistrictCentre.id, DistrictCentre.name)
+        .join(Desk, Desk.centre_id == DistrictCentre.id)
+        .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
+        .where(
+            desk_subjects.c.subject_id == subject.id,
+            Desk.remote_enabled.is_(True),
+            Desk.slot_minutes >= subject.session_minutes,
+        )
+        .group_by(DistrictCentre.id, DistrictCentre.name)
+        .order_by(DistrictCentre.name)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class OfferedSlot:
+    """One desk's slot at an offered time, as the phone line and the API name it."""
+
+    slot_id: int
+    starts_at: datetime
+    ends_at: datetime
+    desk_name: str
+    centre_name: str
+
+
+def earliest_offered(
+    subject: Subject, audience: Audience, window, now: datetime
+) -> OfferedSlot | None:
+    """The first time a caller could book, at the desk the desk rule would give them:
+    what the phone line proposes, the API returns and the code e-mail mentions."""
+    starts_at = earliest_time(subject, audience, now, window)
+    if starts_at is None:
+        return None
+    candidates = candidate_slots(subject, audience, starts_at, now, window)
+    if not candidates:
+        return None
+    row = db.session.execute(
+        select(Slot.id, Slot.starts_at, Slot.ends_at, Desk.name, DistrictCentre.name)
+        .join(Desk, Desk.id == Slot.desk_id)
+        .join(DistrictCentre, DistrictCentre.id == Desk.centre_id)
+        .where(Slot.id == candidates[0])
+    ).one()
+    return OfferedSlot(*row)
