@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import errors, i18n, links, malware, request_limits, security, transaction
+from portal import assets, errors, i18n, links, malware, request_limits, security, transaction
 from portal.config import PROJECT_ROOT, load_config
 from portal.database import render_migration_type, tune_sqlite
 from portal.extensions import babel, csrf, db, migrate
@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     malware.init_app(app)
+    assets.init_app(app)
 
     from portal.throttling.rate import rate_limiter_for
     from portal.throttling.service import throttle_for
