@@ -7,8 +7,6 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from portal.notifications.facts import BookingFacts
-from portal.pdf import render_pdf
-from portal.pdf.isolated import render_pdf_isolated
 
 QR_NAME = "join-qr.png"
 
@@ -40,7 +38,13 @@ def confirmation_pdf(facts: BookingFacts, isolated: bool = False) -> bytes:
 
     ``isolated``: in the worker's child renderer (see ``portal.pdf.isolated``),
     so the worker's own memory stays flat however many it renders.
+
+    WeasyPrint is imported here, not at the top: web workers never render (the
+    citizen downloads the bytes the outbox worker kept), so they never load it.
     """
+    from portal.pdf import render_pdf
+    from portal.pdf.isolated import render_pdf_isolated
+
     generated = {}
     if facts.join_url:
         generated[QR_NAME] = (qr_png(facts.join_url), "image/png")

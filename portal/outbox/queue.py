@@ -146,8 +146,41 @@ def keep_pdf(message_id: int, token: str, pdf: bytes) -> bool:
 
 
 def mark_sent(message_id: int, token: str, now: datetime) -> bool:
-    return _settle(
-        message_id, token, status=MessageStatus.SENT, sent_at=now, last_error=None, pdf=None
+    """The PDF stays with the sent message: it is what the person downloads from
+    their booking's page (``rendered_pdf``); only the newest one is worth keeping."""
+    if not _settle(message_id, token, status=MessageStatus.SENT, sent_at=now, last_error=None):
+        return False
+    booking_id = db.session.scalar(
+        select(OutboxMessage.booking_id).where(OutboxMessage.id == message_id)
+    )
+    if booking_id is not None:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.booking_id == booking_id,
+                OutboxMessage.id < message_id,
+                OutboxMessage.status == MessageStatus.SENT,
+                OutboxMessage.pdf.is_not(None),
+            )
+            .values(pdf=None)
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+def rendered_pdf(booking) -> bytes | None:
+    """The confirmation PDF the worker rendered for the booking as it is now (its
+    ``sequence``), sent or about to be; None while none is rendered yet."""
+    return db.session.scalar(
+        select(OutboxMessage.pdf)
+        .where(
+            OutboxMessage.booking_id == booking.id,
+            OutboxMessage.booking_sequence == booking.sequence,
+            OutboxMessage.status.in_([MessageStatus.SENT, MessageStatus.PENDING]),
+            OutboxMessage.pdf.is_not(None),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
     )
 
 
