@@ -3,7 +3,17 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import assets, errors, i18n, links, malware, request_limits, security, transaction
+from portal import (
+    assets,
+    errors,
+    i18n,
+    links,
+    malware,
+    observability,
+    request_limits,
+    security,
+    transaction,
+)
 from portal.config import PROJECT_ROOT, load_config
 from portal.database import render_migration_type, tune_sqlite
 from portal.extensions import babel, csrf, db, migrate
@@ -20,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal import models  # noqa: F401  (register every table)
 
+    observability.init_app(app)
     db.init_app(app)
     # Registered first, so it runs after every other after_request hook.
     transaction.init_app(app)

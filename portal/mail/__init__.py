@@ -53,6 +53,8 @@ class SMTPMailer:
             raise MailError(f"{type(error).__name__}: {error}") from error
         if refused:
             raise MailError(f"recipients refused: {refused}")
+        # The address is masked in the log (portal.observability.logs).
+        log.info("The SMTP server took a message for %s", message["To"])
 
 
 class DevMailbox:

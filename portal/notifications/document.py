@@ -7,6 +7,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from portal.notifications.facts import BookingFacts
+from portal.observability.metrics import PDF_RENDER_SECONDS
 
 QR_NAME = "join-qr.png"
 
@@ -49,10 +50,11 @@ def confirmation_pdf(facts: BookingFacts, isolated: bool = False) -> bytes:
     if facts.join_url:
         generated[QR_NAME] = (qr_png(facts.join_url), "image/png")
     html = confirmation_html(facts)
-    if isolated:
-        renders = current_app.config["OUTBOX_RENDERS_PER_CHILD"]
-        return render_pdf_isolated(html, current_app.static_folder, generated, renders)
-    return render_pdf(html, current_app.static_folder, generated)
+    with PDF_RENDER_SECONDS.time():
+        if isolated:
+            renders = current_app.config["OUTBOX_RENDERS_PER_CHILD"]
+            return render_pdf_isolated(html, current_app.static_folder, generated, renders)
+        return render_pdf(html, current_app.static_folder, generated)
 
 
 def pdf_filename(facts: BookingFacts) -> str:

@@ -115,8 +115,12 @@ class OutboxMessage(db.Model):
     lease_token: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The PDF rendered for the first attempt, kept until the message is sent.
+    # The PDF rendered for the first attempt: a retry sends the same one, and once sent
+    # it is what the person downloads from their booking's page (the newest is kept).
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The request that wrote the message (X-Request-ID): the worker's log lines about
+    # it carry the same id. None when written outside a request (a command, the worker).
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
     referral = relationship("Referral")
     booking = relationship("Booking")

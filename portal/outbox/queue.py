@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.links import public_hostname
+from portal.observability import request_id
 from portal.outbox.models import MessageStatus, OutboxMessage
 
 
@@ -59,6 +60,7 @@ def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
         due_at=due_at or now,
         attempts=0,
         created_at=now,
+        request_id=request_id.current(),
     )
     db.session.add(message)
     db.session.flush()

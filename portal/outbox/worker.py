@@ -22,6 +22,7 @@ from portal.meetings.worker import MeetingsReport, sync_meetings
 from portal.notifications import kinds
 from portal.notifications.document import confirmation_pdf
 from portal.notifications.email import Envelope, compose
+from portal.observability import request_id
 from portal.outbox import queue
 from portal.outbox.models import OutboxMessage
 
@@ -99,7 +100,13 @@ def deliver_one(message_id: int, mailer, report: PassReport) -> None:
     db.session.commit()
     if token is None:
         return  # another worker has it
-    attempts = db.session.get(OutboxMessage, message_id).attempts
+    message = db.session.get(OutboxMessage, message_id)
+    # Log lines about the message carry the id of the request that wrote it.
+    with request_id.working_for(message.request_id):
+        _deliver(message_id, message.kind, message.attempts, token, mailer, report)
+
+
+def _deliver(message_id, kind, attempts, token, mailer, report: PassReport) -> None:
     try:
         prepared = _prepare(message_id, token, report)
         db.session.commit()
@@ -113,11 +120,13 @@ def deliver_one(message_id: int, mailer, report: PassReport) -> None:
         if not isinstance(error, MailError):
             log.exception("Could not compose message %s", message_id)
         queue.record_failure(message_id, attempts, token, error, now())
+        log.warning("outbox: message %s (%s) not sent: %s", message_id, kind, error)
         report.failed += 1
         report.errors.append(f"message {message_id}: {error}")
     else:
         if not queue.mark_sent(message_id, token, now()):
             log.warning("Message %s was sent after its lease ran out", message_id)
+        log.info("outbox: message %s (%s) sent", message_id, kind)
         report.sent += 1
     db.session.commit()
 
