@@ -2,7 +2,6 @@
 
 from io import BytesIO
 
-import qrcode
 from flask import current_app, render_template
 from flask_babel import force_locale
 
@@ -17,6 +16,8 @@ def qr_png(text: str) -> bytes:
     than an SVG of hundreds of paths; the stylesheet scales it up without smoothing."""
     # A fixed mask skips trying all eight for the "best" one: any mask scans, and
     # choosing was a quarter of the whole PDF's rendering time.
+    import qrcode  # the worker's: the web process never makes a PDF
+
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2, mask_pattern=0
     )
