@@ -15,9 +15,10 @@ No session is read or written for a static file, so there is no ``Vary: Cookie``
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, request, send_from_directory
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, request, send_from_directory
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from werkzeug.exceptions import NotFound
 
 HASH_LENGTH = 12
@@ -48,12 +49,12 @@ def build_manifest(folder: str | Path) -> dict[str, str]:
 class StaticAwareSessionInterface(SecureCookieSessionInterface):
     """Never touch the session (nor add ``Vary: Cookie``) for a static file."""
 
-    def open_session(self, app, request):
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.endpoint == "static":
             return self.session_class()  # empty, and never saved
         return super().open_session(app, request)
 
-    def save_session(self, app, session, response):
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if request.endpoint == "static":
             return None
         return super().save_session(app, session, response)
@@ -66,11 +67,11 @@ def init_app(app: Flask) -> None:
     app.extensions["static_manifest"] = manifest
 
     @app.url_defaults
-    def hashed_static_urls(endpoint, values):
+    def hashed_static_urls(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and values.get("filename") in manifest:
             values["filename"] = manifest[values["filename"]]
 
-    def static(filename: str):
+    def static(filename: str) -> Response:
         if folder is None:
             raise NotFound()
         if filename in originals:

@@ -1,5 +1,7 @@
 """Extension objects, created unbound and wired by ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -23,6 +25,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class: Flask-SQLAlchemy's db.Model, which type checkers see as
+# the declarative base it is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()

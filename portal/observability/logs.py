@@ -14,6 +14,7 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 from flask import Flask
 from flask.logging import default_handler
@@ -78,7 +79,7 @@ class JsonLines(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
-def portal_handler(log_format: str, stream=None) -> logging.Handler:
+def portal_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(HANDLER_NAME)
     handler.addFilter(MaskPersonalData())
@@ -86,7 +87,9 @@ def portal_handler(log_format: str, stream=None) -> logging.Handler:
     return handler
 
 
-def install(log_format: str, stream=None, level: int = logging.INFO) -> logging.Handler:
+def install(
+    log_format: str, stream: TextIO | None = None, level: int = logging.INFO
+) -> logging.Handler:
     """Put the portal's handler on the root logger (replacing an earlier one)."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:

@@ -77,7 +77,7 @@ def multiprocess_mode() -> bool:
 def child_exit(server: object, worker: object) -> None:
     """gunicorn's ``child_exit`` hook: drop the exited worker's live gauges."""
     if multiprocess_mode():
-        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined,no-untyped-call]
 
 
 class DatabaseGauges(Collector):
@@ -93,6 +93,7 @@ class DatabaseGauges(Collector):
         from portal.outbox.models import MessageStatus, OutboxMessage
 
         watched = [MessageStatus.PENDING, MessageStatus.FAILED]
+        waiting = [MeetingStatus.PENDING, MeetingStatus.FAILED]
         with self.app.app_context():
             try:
                 outbox = dict(
@@ -110,7 +111,7 @@ class DatabaseGauges(Collector):
                 meetings = dict(
                     db.session.execute(
                         select(Meeting.status, func.count())
-                        .where(Meeting.status.in_([MeetingStatus.PENDING, MeetingStatus.FAILED]))
+                        .where(Meeting.status.in_(waiting))
                         .group_by(Meeting.status)
                     ).all()
                 )
@@ -120,7 +121,7 @@ class DatabaseGauges(Collector):
         yield _gauge(
             "portal_outbox_messages",
             "Outbox messages waiting to be sent (pending) or given up (failed).",
-            {str(status): outbox.get(status, 0) for status in ("pending", "failed")},
+            {str(status): outbox.get(status, 0) for status in watched},
         )
         age = GaugeMetricFamily(
             "portal_outbox_oldest_pending_age_seconds",
@@ -131,7 +132,7 @@ class DatabaseGauges(Collector):
         yield _gauge(
             "portal_meetings",
             "Video meetings still to be created or changed (pending) or given up (failed).",
-            {str(status): meetings.get(status, 0) for status in ("pending", "failed")},
+            {str(status): meetings.get(status, 0) for status in waiting},
         )
 
 

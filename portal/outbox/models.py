@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
 from portal.enums import enum_column_type
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class MessageKind(enum.StrEnum):
@@ -48,7 +48,7 @@ class MessageStatus(enum.StrEnum):
     SUPERSEDED = "superseded"  # a later change made it obsolete before it went out
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail to a person about their referral and, usually, its booking.
 
     Written in the same transaction as the change it announces. The content is

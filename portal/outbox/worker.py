@@ -11,13 +11,14 @@ document without rendering it again.
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
 from portal.clock import now
 from portal.extensions import db
-from portal.mail import MailError, mailer_for
+from portal.mail import Mailer, MailError, mailer_for
 from portal.meetings.worker import MeetingsReport, sync_meetings
 from portal.notifications import kinds
 from portal.notifications.document import confirmation_pdf
@@ -53,7 +54,7 @@ class PassReport:
 class Prepared:
     kind: kinds.Kind
     envelope: Envelope
-    facts: object
+    facts: Any  # what the kind's templates read (BookingFacts for a booking's kinds)
     attempts: int
     pdf: bytes | None
 
@@ -64,7 +65,7 @@ def _prepare(message_id: int, token: str, report: PassReport) -> Prepared | None
     Its kind's registration (``portal.notifications.kinds``) says whether it
     still applies, or must wait (not counted as an attempt), and gathers its facts.
     """
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get_one(OutboxMessage, message_id)
     kind = kinds.kind_of(message.kind)
     moment = now()
     verdict = kind.verdict(message, moment)
@@ -94,19 +95,21 @@ def _pdf_for(prepared: Prepared, message_id: int, token: str) -> bytes | None:
     return pdf
 
 
-def deliver_one(message_id: int, mailer, report: PassReport) -> None:
+def deliver_one(message_id: int, mailer: Mailer, report: PassReport) -> None:
     config = current_app.config
     token = queue.claim(message_id, now(), config["OUTBOX_LEASE_SECONDS"])
     db.session.commit()
     if token is None:
         return  # another worker has it
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get_one(OutboxMessage, message_id)
     # Log lines about the message carry the id of the request that wrote it.
     with request_id.working_for(message.request_id):
         _deliver(message_id, message.kind, message.attempts, token, mailer, report)
 
 
-def _deliver(message_id, kind, attempts, token, mailer, report: PassReport) -> None:
+def _deliver(
+    message_id: int, kind: str, attempts: int, token: str, mailer: Mailer, report: PassReport
+) -> None:
     try:
         prepared = _prepare(message_id, token, report)
         db.session.commit()
