@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING
 
-from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
@@ -35,5 +34,3 @@ else:
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
-# Client side of single sign-on (Microsoft Entra ID), registered only when configured.
-oauth_client = OAuth()
