@@ -53,7 +53,7 @@ class OutboxMessage(Model):
 
     Written in the same transaction as the change it announces. The content is
     rendered when it is first sent, in the recipient's language; the PDF is kept
-    with the row until it is sent, so a retry sends the same document. The
+    with the row, so a retry sends the same document and the person downloads it. The
     Message-ID is fixed here, so every retry is the same message to mail clients.
     A worker owns a row while ``lease_until`` is in the future (see outbox.queue).
 

@@ -5,8 +5,8 @@ This is the boundary that commits (like a command): each claim, each outcome
 is its own short transaction, and the slow parts — Graph, PDF rendering,
 SMTP — run between transactions, so no lock is held while they wait. A
 message's PDF is rendered once, in a child process (``pdf.isolated``), and kept
-with the message until it is sent: a retry after an SMTP error sends the same
-document without rendering it again.
+with the message: a retry after an SMTP error sends the same document, and the
+booking's page offers it for download without rendering it again.
 """
 
 import logging
