@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from portal.documents.images import reencode_image
 from portal.documents.refusals import FileRefused, Refusal
 
 __all__ = ["CheckedFile", "FileRefused", "Refusal", "clean_name", "inspect"]
@@ -84,6 +83,8 @@ def inspect(
 
         check_pdf(data)
         return CheckedFile(data, PDF, display_name)
+    from portal.documents.images import reencode_image  # Pillow, with the first image sent
+
     content = reencode_image(data, actual, max_pixels, max_decoded_bytes)
     return CheckedFile(content, actual, display_name)
 
