@@ -89,16 +89,9 @@ if _options is not None:
     os.environ["PORTAL_SQLALCHEMY_ENGINE_OPTIONS"] = _json.dumps(_options)
 
 
-# --- METRICS HOOK (for the metrics work: prometheus_client multiprocess mode) --------
-# Prometheus multiprocess mode must forget a worker's files when the worker exits.
-# The metrics code provides child_exit(server, worker); this calls it when it can be
-# imported (adjust the import if it lives elsewhere), and does nothing until then.
+# Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR) must forget a worker's
+# files when the worker exits, or its gauges would be reported for ever.
 def child_exit(server, worker):
-    try:
-        from portal.metrics import child_exit as metrics_child_exit
-    except ImportError:
-        return
+    from portal.observability.metrics import child_exit as metrics_child_exit
+
     metrics_child_exit(server, worker)
-
-
-# --- END OF METRICS HOOK ------------------------------------------------------------

@@ -1,13 +1,40 @@
 """Segurança Social remote attendance portal."""
 
+import os
+import sys
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import errors, i18n, links, malware, request_limits, security, transaction
+from portal import (
+    assets,
+    errors,
+    i18n,
+    links,
+    malware,
+    observability,
+    request_limits,
+    security,
+    transaction,
+)
 from portal.config import PROJECT_ROOT, load_config
 from portal.database import render_migration_type, tune_sqlite
-from portal.extensions import babel, csrf, db, migrate
+from portal.extensions import babel, csrf, db
 from portal.request_limits import PortalRequest
+
+
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate (``flask db …`` and its functions); create_app calls it when needed."""
+    from flask_migrate import Migrate
+
+    Migrate().init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_type,
+    )
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -24,19 +51,16 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal import models  # noqa: F401  (register every table)
 
+    observability.init_app(app)
     db.init_app(app)
     # Registered first, so it runs after every other after_request hook.
     transaction.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(PROJECT_ROOT / "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-        render_item=render_migration_type,
-    )
+    if os.environ.get("FLASK_RUN_FROM_CLI") or "flask_migrate" in sys.modules:
+        # `flask db …` (the flask command sets FLASK_RUN_FROM_CLI before loading the
+        # app), or a program that uses Flask-Migrate: web workers skip Alembic's memory.
+        init_migrations(app)
     request_limits.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -45,6 +69,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     malware.init_app(app)
+    assets.init_app(app)
 
     from portal.throttling.rate import rate_limiter_for
     from portal.throttling.service import throttle_for

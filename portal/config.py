@@ -158,6 +158,11 @@ DEFAULTS = {
     # An official logo (SVG or PNG) the organisation supplies, shown in the header instead
     # of the text lockup. None: text only (the portal ships no official emblem).
     "BRAND_LOGO_FILE": None,
+    # /metrics answers only a scraper sending "Authorization: Bearer <this>"; unset: 404.
+    "METRICS_TOKEN": None,
+    # Log lines: "json" (one object a line), "text", or "none" (leave logging alone).
+    # None: "text" in development, "json" otherwise.
+    "LOG_FORMAT": None,
 }
 BRAND_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 

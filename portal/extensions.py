@@ -1,9 +1,9 @@
 """Extension objects, created unbound and wired by ``create_app``."""
 
-from authlib.integrations.flask_client import OAuth
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -24,9 +24,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+
+# The models' base class: Flask-SQLAlchemy's db.Model, which type checkers see as
+# the declarative base it is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
-# Client side of single sign-on (Microsoft Entra ID), registered only when configured.
-oauth_client = OAuth()

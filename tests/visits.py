@@ -47,6 +47,7 @@ DOCUMENTS = "/documentos"
 DEVICE_CHECK = "/verificar-equipamento"
 DECLARATION = "/verificar-equipamento/declaracao"
 MY_BOOKING = "/a-minha-marcacao"
+CONFIRMATION_PDF = "/a-minha-marcacao/confirmacao.pdf"
 RESCHEDULE = "/a-minha-marcacao/reagendar"
 CANCEL = "/a-minha-marcacao/cancelar"
 WAITING_LIST = "/lista-de-espera"
@@ -331,6 +332,7 @@ PAGES = [
     Visit("confirmed", lambda v: v.book()),
     Visit("my booking", lambda v: v.book().open(MY_BOOKING)),
     Visit("my booking: documents and equipment", lambda v: v.book_prepared().open(MY_BOOKING)),
+    Visit("my booking: PDF being prepared", lambda v: v.book().open(CONFIRMATION_PDF)),
     Visit("choose a new time", lambda v: v.book().open(RESCHEDULE)),
     Visit("choose a new time: none chosen", lambda v: v.book().send(RESCHEDULE, {})),
     Visit("confirm the new time", lambda v: v.new_time_chosen()),

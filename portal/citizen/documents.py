@@ -1,5 +1,7 @@
 """The documents step: the checklist, sending, replacing, deleting and downloading files."""
 
+import logging
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -17,10 +19,13 @@ from portal.documents.inspection import FileRefused, Refusal, clean_name
 from portal.documents.models import Document
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.observability.metrics import UPLOADS_REFUSED
 from portal.request_limits import body_limit
 
 # Room for the multipart framing and the form's other fields around one file.
 FORM_OVERHEAD = 64 * 1024
+
+log = logging.getLogger(__name__)
 
 
 def upload_limit(config) -> int:
@@ -46,6 +51,7 @@ def _scanner():
 def _refused(referral, form, upload, refused: FileRefused, limits) -> None:
     """Tell the person why; a detection is also written to the audit log."""
     name = clean_name(upload.filename)
+    UPLOADS_REFUSED.labels(refused.reason.value).inc()
     if refused.reason == Refusal.MALWARE:
         # The signature's name only: the file's name may be personal data.
         record(
@@ -77,8 +83,11 @@ def _save_upload(referral, form, limits):
     except FileRefused as refused:
         _refused(referral, form, upload, refused, limits)
     except operations.LimitReached as reached:
+        UPLOADS_REFUSED.labels(f"limit_{reached.which}").inc()
         form.file.errors.append(limit_message(reached.which, limits))
     else:
+        # The name is masked in the log (portal.observability.logs); the id is not.
+        log.info("Document %s received: %r", document.id, document.display_name)
         return document
     return None  # refused before anything was written
 
@@ -129,6 +138,7 @@ def replace_document(referral, booking, document_id):
         except FileRefused as refused:
             _refused(referral, form, upload, refused, limits)
         except operations.LimitReached as reached:
+            UPLOADS_REFUSED.labels(f"limit_{reached.which}").inc()
             form.file.errors.append(limit_message(reached.which, limits))
         else:
             flash(_("Replaced with: %(name)s.", name=document.display_name), "success")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from portal.clock import now
 from portal.i18n import clock_time
+from portal.observability.metrics import LOCKOUTS
 from portal.referrals.models import Referral
 from portal.referrals.operations import SignInRefused, find_referral
 
@@ -30,6 +31,7 @@ def attempt(code: str, identifier: str) -> SignInResult:
     keys = [throttle.key("code", code), throttle.key("address", request.remote_addr or "")]
     counted = throttle.attempt(keys, now())
     if not counted.allowed:
+        LOCKOUTS.labels("citizen_code_or_address").inc()
         return SignInResult(
             error=locked_message(counted.locked_until), locked_until=counted.locked_until
         )

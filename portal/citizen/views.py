@@ -27,9 +27,9 @@ from portal.citizen.journey import sign_in as start_session
 from portal.citizen.slot_pages import slot_page, times_for
 from portal.clock import now
 from portal.extensions import db
-from portal.i18n import current_language
-from portal.notifications.document import confirmation_pdf, pdf_filename
+from portal.notifications.document import pdf_filename
 from portal.notifications.facts import booking_facts
+from portal.outbox.queue import rendered_pdf
 from portal.referrals.companies import set_representative
 from portal.referrals.models import ReferralState
 from portal.scheduling.models import Slot
@@ -192,8 +192,15 @@ def my_booking(referral):
 @bp.route("/a-minha-marcacao/confirmacao.pdf")
 @referral_required
 def confirmation_document(referral):
-    facts = booking_facts(confirmed_booking(referral), current_language())
-    response = current_app.response_class(confirmation_pdf(facts), mimetype="application/pdf")
+    """The PDF the outbox worker rendered for the e-mail (the web process never
+    renders one); until it has, a page that says it is being prepared."""
+    booking = confirmed_booking(referral)
+    pdf = rendered_pdf(booking)
+    if pdf is None:
+        page = render_template("citizen/confirmation_preparing.html", booking=booking)
+        return page, 200, {"Cache-Control": "no-store", "Retry-After": "60"}
+    facts = booking_facts(booking, referral.language)
+    response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(facts)}"'
     response.headers["Cache-Control"] = "no-store"
     return response

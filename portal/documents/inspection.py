@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from portal.documents.images import reencode_image
-from portal.documents.pdf_policy import check_pdf
 from portal.documents.refusals import FileRefused, Refusal
 
 __all__ = ["CheckedFile", "FileRefused", "Refusal", "clean_name", "inspect"]
@@ -80,8 +78,13 @@ def inspect(
     if scan is not None:
         scan(data)
     if actual == PDF:
+        # pypdf is loaded by the first PDF sent, not by every web worker at start.
+        from portal.documents.pdf_policy import check_pdf
+
         check_pdf(data)
         return CheckedFile(data, PDF, display_name)
+    from portal.documents.images import reencode_image  # Pillow, with the first image sent
+
     content = reencode_image(data, actual, max_pixels, max_decoded_bytes)
     return CheckedFile(content, actual, display_name)
 

@@ -8,12 +8,16 @@ import logging
 import smtplib
 import ssl
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any, Protocol
+
+from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +26,12 @@ class MailError(Exception):
     """The message could not be handed to the mail server."""
 
 
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
 class SMTPMailer:
-    def __init__(self, config):
+    def __init__(self, config: Mapping[str, Any]):
         self.host = config["MAIL_SERVER"]
         self.port = int(config["MAIL_PORT"])
         self.use_tls = bool(config["MAIL_USE_TLS"])
@@ -53,6 +61,8 @@ class SMTPMailer:
             raise MailError(f"{type(error).__name__}: {error}") from error
         if refused:
             raise MailError(f"recipients refused: {refused}")
+        # The address is masked in the log (portal.observability.logs).
+        log.info("The SMTP server took a message for %s", message["To"])
 
 
 class DevMailbox:
@@ -90,11 +100,11 @@ class NoMailServer:
         raise MailError("no mail server configured (PORTAL_MAIL_SERVER)")
 
 
-def dev_mailbox(app) -> DevMailbox:
+def dev_mailbox(app: Flask) -> DevMailbox:
     return DevMailbox(Path(app.instance_path) / "dev-mailbox")
 
 
-def mailer_for(app):
+def mailer_for(app: Flask) -> Mailer:
     if app.config["MAIL_SERVER"]:
         return SMTPMailer(app.config)
     if app.config["ENVIRONMENT"] == "development":

@@ -34,7 +34,7 @@ def provider_problem() -> str | None:
     is_flag=True,
     help="Also try again meetings the provider refused (after fixing the cause).",
 )
-def sync(include_failed):
+def sync(include_failed: bool) -> None:
     """Try the pending meetings now (the outbox worker also does this on every pass)."""
     report = sync_meetings(include_failed, ignore_pause=True)
     click.echo(f"{report.ready} meetings updated, {report.failed} failed.")
@@ -43,7 +43,7 @@ def sync(include_failed):
 
 
 @meetings_cli.command("status")
-def status():
+def status() -> None:
     """Meetings not ready (pending or failed) with their last error, and the provider's state."""
     problem = provider_problem()
     if problem:

@@ -11,13 +11,16 @@ request-id and date for support.
 
 import logging
 import uuid
-from datetime import UTC
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from requests import Response
 
 from portal.meetings.providers import (
     OBJECT_ID,
@@ -29,6 +32,8 @@ from portal.meetings.providers import (
 )
 
 log = logging.getLogger(__name__)
+
+JSONBody = dict[str, Any] | None
 
 SCOPE = "https://graph.microsoft.com/.default"
 TRANSIENT_STATUSES = {429, 503, 504}
@@ -42,15 +47,15 @@ MEETING_SETTINGS = {
 }
 
 
-def _z(moment) -> str:
+def _z(moment: datetime) -> str:
     """Graph takes UTC times (its zone list has no Europe/Lisbon)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _described(response) -> str:
+def _described(response: Response) -> str:
     """Graph's error code and message, and what support needs: request-id and date."""
     code = message = ""
-    inner = {}
+    inner: dict[str, Any] = {}
     try:
         error = response.json()["error"]
         code, message = error.get("code", ""), error.get("message", "")
@@ -62,7 +67,7 @@ def _described(response) -> str:
     return f"{code}: {message} (request-id {request_id or '?'}, date {date or '?'})"
 
 
-def _retry_after(response) -> float | None:
+def _retry_after(response: Response) -> float | None:
     try:
         return max(0.0, float(response.headers.get("Retry-After", "")))
     except ValueError:
@@ -72,7 +77,15 @@ def _retry_after(response) -> float | None:
 class GraphProvider:
     name = "graph"
 
-    def __init__(self, tenant_id, client_id, client_secret, token_url, base_url, timeout=10):
+    def __init__(
+        self,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        base_url: str,
+        timeout: float = 10,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         # Both token_endpoint and grant_type must be given here, or Authlib cannot
@@ -89,7 +102,7 @@ class GraphProvider:
         )
 
     @classmethod
-    def from_config(cls, config) -> "GraphProvider":
+    def from_config(cls, config: Mapping[str, Any]) -> "GraphProvider":
         return cls(
             config["GRAPH_TENANT_ID"],
             config["GRAPH_CLIENT_ID"],
@@ -109,7 +122,7 @@ class GraphProvider:
             return organizer
         response = self._call("GET", f"/users/{quote(organizer, safe='@')}?$select=id")
         user_id = self._json(response, "GET /users").get("id")
-        if not user_id:
+        if not isinstance(user_id, str) or not user_id:
             raise MeetingRefused(f"GET /users/{organizer}: the answer has no id")
         return user_id
 
@@ -141,7 +154,7 @@ class GraphProvider:
         path = f"{self._meetings_path(request.organizer_id)}/{quote(meeting_id, safe='')}"
         return self._details(self._call("PATCH", path, body), "PATCH onlineMeeting")
 
-    def delete(self, meeting_id: str, organizer_id: str) -> None:
+    def delete(self, meeting_id: str, organizer_id: str | None) -> None:
         """DELETE the meeting under its organizer (204); one already deleted (404) is fine."""
         path = f"{self._meetings_path(organizer_id)}/{quote(meeting_id, safe='')}"
         self._call("DELETE", path, allow_missing=True)
@@ -155,7 +168,7 @@ class GraphProvider:
         return f"/users/{quote(organizer_id, safe='')}/onlineMeetings"
 
     @staticmethod
-    def _json(response, label) -> dict:
+    def _json(response: Response, label: str) -> dict[str, Any]:
         try:
             body = response.json()
         except ValueError:
@@ -166,7 +179,7 @@ class GraphProvider:
             )
         return body
 
-    def _details(self, response, label) -> MeetingDetails:
+    def _details(self, response: Response, label: str) -> MeetingDetails:
         meeting = self._json(response, label)
         if not meeting.get("id") or not meeting.get("joinWebUrl"):
             # The schema allows it; without a link the meeting is of no use to anyone.
@@ -179,13 +192,16 @@ class GraphProvider:
             passcode=settings.get("passcode"),
         )
 
-    def _request(self, method, url, body):
+    def _request(self, method: str, url: str, body: JSONBody) -> Response:
         if not self.session.token:
             self.session.fetch_token()
         headers = {"client-request-id": str(uuid.uuid4())}
-        return self.session.request(method, url, json=body, headers=headers, timeout=self.timeout)
+        response: Response = self.session.request(
+            method, url, json=body, headers=headers, timeout=self.timeout
+        )
+        return response
 
-    def _send(self, method, url, body):
+    def _send(self, method: str, url: str, body: JSONBody) -> Response:
         """Send with the cached token; on 401, fetch a new token and send once more."""
         response = self._request(method, url, body)
         if response.status_code == 401:
@@ -194,7 +210,9 @@ class GraphProvider:
             response = self._request(method, url, body)
         return response
 
-    def _call(self, method, path, body=None, allow_missing=False):
+    def _call(
+        self, method: str, path: str, body: JSONBody = None, allow_missing: bool = False
+    ) -> Response:
         """Send one request (no retries here: the worker comes back later)."""
         label = f"{method} {path}"
         try:
@@ -210,7 +228,7 @@ class GraphProvider:
         return self._checked(response, label, allow_missing)
 
     @staticmethod
-    def _checked(response, label, allow_missing):
+    def _checked(response: Response, label: str, allow_missing: bool) -> Response:
         status = response.status_code
         if status < 400 or (status == 404 and allow_missing):
             return response

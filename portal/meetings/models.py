@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime
 from portal.enums import enum_column_type
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class MeetingStatus(enum.StrEnum):
@@ -16,7 +16,7 @@ class MeetingStatus(enum.StrEnum):
     FAILED = "failed"  # refused by the provider; needs a person (see last_error)
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """The video meeting of one booking, as the provider last confirmed it.
 
     ``synced_sequence`` is the booking's ``sequence`` the provider has seen:
@@ -58,7 +58,7 @@ class Meeting(db.Model):
         )
 
 
-class ProviderStatus(db.Model):
+class ProviderStatus(Model):
     """What the worker knows about the meeting provider as a whole.
 
     A refused credential (``problem``) or Graph's throttling pauses every

@@ -14,9 +14,12 @@ fixes the settings (a wrong client secret): no meeting is tried until then.
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
+
+from flask import Flask
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -70,7 +73,7 @@ class MeetingProvider(Protocol):
     def move(self, meeting_id: str, request: MeetingRequest) -> MeetingDetails:
         """Change the meeting's time and subject; the join link stays the same."""
 
-    def delete(self, meeting_id: str, organizer_id: str) -> None:
+    def delete(self, meeting_id: str, organizer_id: str | None) -> None:
         """Delete the meeting under its organizer; one already gone is not an error."""
 
 
@@ -83,7 +86,7 @@ class LocalProvider:
 
     name = "local"
 
-    def __init__(self, public_url, secret_key: str):
+    def __init__(self, public_url: str | Callable[[], str], secret_key: str):
         # A string, or a function giving the portal's address when a meeting is made
         # (in development it follows the port `flask run` serves on: portal.links).
         self.public_url = public_url
@@ -91,7 +94,7 @@ class LocalProvider:
 
     def _base_url(self) -> str:
         url = self.public_url() if callable(self.public_url) else self.public_url
-        return url.rstrip("/")
+        return str(url).rstrip("/")
 
     def token(self, external_id: str) -> str:
         digest = hmac.new(self.secret_key, f"meeting:{external_id}".encode(), hashlib.sha256)
@@ -112,11 +115,11 @@ class LocalProvider:
     def move(self, meeting_id: str, request: MeetingRequest) -> MeetingDetails:
         return self.create(request)
 
-    def delete(self, meeting_id: str, organizer_id: str) -> None:
+    def delete(self, meeting_id: str, organizer_id: str | None) -> None:
         return None
 
 
-def provider_for(app) -> MeetingProvider:
+def provider_for(app: Flask) -> MeetingProvider:
     """The provider the settings choose, built once per app."""
     provider = app.extensions.get("meeting_provider")
     if provider is None:
@@ -130,4 +133,4 @@ def provider_for(app) -> MeetingProvider:
 
             provider = LocalProvider(public_base_url, config["SECRET_KEY"])
         app.extensions["meeting_provider"] = provider
-    return provider
+    return cast(MeetingProvider, provider)

@@ -8,9 +8,12 @@ commits around the (slow) provider call.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.sql.expression import ColumnElement
 
 from portal.booking.models import Booking, BookingStatus
 from portal.extensions import db
@@ -22,7 +25,7 @@ MAX_RETRY_SECONDS = 3600
 
 def plan_meeting(booking: Booking, now: datetime) -> Meeting:
     """Mark the booking's meeting as due for the provider (create, move or delete)."""
-    meeting = booking.meeting
+    meeting: Meeting | None = booking.meeting
     if meeting is None:
         meeting = Meeting(
             booking=booking,
@@ -44,7 +47,7 @@ def plan_meeting(booking: Booking, now: datetime) -> Meeting:
     return meeting
 
 
-def _due(now: datetime, include_failed: bool):
+def _due(now: datetime, include_failed: bool) -> tuple[ColumnElement[bool], ...]:
     statuses = [MeetingStatus.PENDING] + ([MeetingStatus.FAILED] if include_failed else [])
     return (
         Meeting.status.in_(statuses),
@@ -62,13 +65,18 @@ def due_meeting_ids(now: datetime, include_failed: bool = False) -> list[int]:
     )
 
 
-def claim_meeting(meeting_id: int, now: datetime, lease_seconds: int, include_failed=False):
+def claim_meeting(
+    meeting_id: int, now: datetime, lease_seconds: int, include_failed: bool = False
+) -> Meeting | None:
     """Take the meeting for this worker for a while; None if another worker has it."""
-    result = db.session.execute(
-        update(Meeting)
-        .where(Meeting.id == meeting_id, *_due(now, include_failed))
-        .values(next_attempt_at=now + timedelta(seconds=lease_seconds))
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting_id, *_due(now, include_failed))
+            .values(next_attempt_at=now + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        ),
     )
     return db.session.get(Meeting, meeting_id) if result.rowcount == 1 else None
 
@@ -167,7 +175,9 @@ def record_success(
     db.session.flush()
 
 
-def record_failure(meeting: Meeting, error: Exception, now, retry_seconds: int, final: bool):
+def record_failure(
+    meeting: Meeting, error: Exception, now: datetime, retry_seconds: int, final: bool
+) -> None:
     """Keep the error on the booking's meeting; retry later unless it was refused.
 
     The wait doubles with each attempt, and is never shorter than the

@@ -20,6 +20,8 @@ from portal.meetings import sync
 from portal.meetings.models import Meeting
 from portal.meetings.providers import (
     MeetingConfigurationError,
+    MeetingDetails,
+    MeetingProvider,
     MeetingRefused,
     MeetingRequest,
     MeetingUnavailable,
@@ -58,7 +60,9 @@ def sync_meetings(include_failed: bool = False, ignore_pause: bool = False) -> M
     return report
 
 
-def _sync_one(meeting_id: int, provider, report: MeetingsReport, include_failed: bool) -> bool:
+def _sync_one(
+    meeting_id: int, provider: MeetingProvider, report: MeetingsReport, include_failed: bool
+) -> bool:
     """Bring one meeting in step; False when the provider cannot take more this pass."""
     config = current_app.config
     meeting = sync.claim_meeting(meeting_id, now(), config["OUTBOX_LEASE_SECONDS"], include_failed)
@@ -81,7 +85,7 @@ def _sync_one(meeting_id: int, provider, report: MeetingsReport, include_failed:
         _failed(meeting_id, error, report, final=True)
         return True
     details, organizer_id, generation = outcome
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get_one(Meeting, meeting_id)
     sync.record_success(meeting, details, step, now(), organizer_id, generation)
     if organizer_id and step.organizer and organizer_id != step.organizer_id:
         sync.remember_organizer(step.desk_id, step.organizer, organizer_id)
@@ -92,7 +96,9 @@ def _sync_one(meeting_id: int, provider, report: MeetingsReport, include_failed:
     return True
 
 
-def _ask(provider, step: sync.Step, meeting_id: int):
+def _ask(
+    provider: MeetingProvider, step: sync.Step, meeting_id: int
+) -> tuple[MeetingDetails | None, str | None, int]:
     """Call the provider for one step; (details or None, organizer id, generation)."""
     if step.action == "delete":
         if step.external_id:
@@ -100,18 +106,20 @@ def _ask(provider, step: sync.Step, meeting_id: int):
         return None, None, step.generation
     organizer_id = step.organizer_id or provider.organizer_id(step.organizer)
     generation = step.generation
+    if step.action == "update" and step.external_id is None:
+        raise MeetingRefused("an update of a meeting the provider never created")
     if step.action == "update" and step.owner_id == organizer_id:
         return (
-            provider.move(step.external_id, _request(step, organizer_id)),
+            provider.move(str(step.external_id), _request(step, organizer_id)),
             organizer_id,
             generation,
         )
     if step.action == "update":
         # Another organizer: a Teams meeting cannot change hands. Delete the old one
         # under its owner (its link dies), then create one under the new organizer.
-        provider.delete(step.external_id, step.owner_id)
+        provider.delete(str(step.external_id), step.owner_id)
         generation += 1
-        meeting = db.session.get(Meeting, meeting_id)
+        meeting = db.session.get_one(Meeting, meeting_id)
         sync.record_deleted(meeting, now())
         meeting.generation = generation
         db.session.commit()
@@ -119,7 +127,7 @@ def _ask(provider, step: sync.Step, meeting_id: int):
     return provider.create(request), organizer_id, generation
 
 
-def _request(step: sync.Step, organizer_id: str, external_id: str | None = None):
+def _request(step: sync.Step, organizer_id: str, external_id: str | None = None) -> MeetingRequest:
     return MeetingRequest(
         external_id=external_id or step.external_key(step.generation),
         organizer_id=organizer_id,
@@ -129,9 +137,9 @@ def _request(step: sync.Step, organizer_id: str, external_id: str | None = None)
     )
 
 
-def _failed(meeting_id: int, error, report: MeetingsReport, final: bool) -> None:
+def _failed(meeting_id: int, error: Exception, report: MeetingsReport, final: bool) -> None:
     log.warning("Meeting %s: %s", meeting_id, error)
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get_one(Meeting, meeting_id)
     retry = current_app.config["MEETING_RETRY_SECONDS"]
     sync.record_failure(meeting, error, now(), retry, final)
     db.session.commit()
@@ -139,15 +147,21 @@ def _failed(meeting_id: int, error, report: MeetingsReport, final: bool) -> None
     report.errors.append(str(error))
 
 
-def _paused_by(provider, error, report: MeetingsReport, meeting_id, problem) -> None:
+def _paused_by(
+    provider: MeetingProvider,
+    error: MeetingUnavailable | MeetingConfigurationError,
+    report: MeetingsReport,
+    meeting_id: int | None,
+    problem: str | None,
+) -> None:
     """Pause every meeting: for Graph's Retry-After, or until a credential is fixed."""
     moment = now()
     wait = current_app.config["MEETING_RETRY_SECONDS"]
-    if problem is None:
+    if problem is None and isinstance(error, MeetingUnavailable):
         wait = max(wait, min(error.retry_after or 0, sync.MAX_RETRY_SECONDS))
     new = sync.pause_provider(provider.name, moment, moment + timedelta(seconds=wait), problem)
     if meeting_id is not None:  # the meeting itself is not at fault: give it back
-        meeting = db.session.get(Meeting, meeting_id)
+        meeting = db.session.get_one(Meeting, meeting_id)
         meeting.next_attempt_at = moment
     db.session.commit()
     report.paused = problem or str(error)

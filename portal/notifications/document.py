@@ -2,13 +2,11 @@
 
 from io import BytesIO
 
-import qrcode
 from flask import current_app, render_template
 from flask_babel import force_locale
 
 from portal.notifications.facts import BookingFacts
-from portal.pdf import render_pdf
-from portal.pdf.isolated import render_pdf_isolated
+from portal.observability.metrics import PDF_RENDER_SECONDS
 
 QR_NAME = "join-qr.png"
 
@@ -18,6 +16,8 @@ def qr_png(text: str) -> bytes:
     than an SVG of hundreds of paths; the stylesheet scales it up without smoothing."""
     # A fixed mask skips trying all eight for the "best" one: any mask scans, and
     # choosing was a quarter of the whole PDF's rendering time.
+    import qrcode  # the worker's: the web process never makes a PDF
+
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2, mask_pattern=0
     )
@@ -40,15 +40,22 @@ def confirmation_pdf(facts: BookingFacts, isolated: bool = False) -> bytes:
 
     ``isolated``: in the worker's child renderer (see ``portal.pdf.isolated``),
     so the worker's own memory stays flat however many it renders.
+
+    WeasyPrint is imported here, not at the top: web workers never render (the
+    citizen downloads the bytes the outbox worker kept), so they never load it.
     """
+    from portal.pdf import render_pdf
+    from portal.pdf.isolated import render_pdf_isolated
+
     generated = {}
     if facts.join_url:
         generated[QR_NAME] = (qr_png(facts.join_url), "image/png")
     html = confirmation_html(facts)
-    if isolated:
-        renders = current_app.config["OUTBOX_RENDERS_PER_CHILD"]
-        return render_pdf_isolated(html, current_app.static_folder, generated, renders)
-    return render_pdf(html, current_app.static_folder, generated)
+    with PDF_RENDER_SECONDS.time():
+        if isolated:
+            renders = current_app.config["OUTBOX_RENDERS_PER_CHILD"]
+            return render_pdf_isolated(html, current_app.static_folder, generated, renders)
+        return render_pdf(html, current_app.static_folder, generated)
 
 
 def pdf_filename(facts: BookingFacts) -> str:

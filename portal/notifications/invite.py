@@ -9,18 +9,23 @@ meeting is deleted).
 
 from datetime import date, datetime
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vCalAddress
 
 from portal.notifications.facts import BookingFacts
 from portal.scheduling.calendar import LISBON
 
+if TYPE_CHECKING:
+    from icalendar import vCalAddress
+
 PRODID = "-//Seguranca Social//Atendimento por videoconferencia//PT"
 
 
-def _address(email: str, name: str | None = None, **params) -> vCalAddress:
+def _address(email: str, name: str | None = None, **params) -> "vCalAddress":
+    from icalendar import vCalAddress
+
     address = vCalAddress(f"mailto:{email}")
     if name:
         address.params["CN"] = name
@@ -61,6 +66,9 @@ def _texts(facts: BookingFacts, method: str) -> tuple[str, str, str | None]:
 
 def calendar_invite(facts: BookingFacts, method: str, now: datetime) -> bytes:
     """``method`` is REQUEST (new or moved) or CANCEL."""
+    # Imported here: only the outbox worker (and previews) write invitations.
+    from icalendar import Calendar, Event
+
     organizer_name, organizer_email = parseaddr(facts.organizer_email)
     cancel = method == "CANCEL"
     with force_locale(facts.language):

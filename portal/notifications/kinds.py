@@ -17,7 +17,8 @@ what the message carries and when it may go:
 - ``needs_meeting``: the message carries the join link, so it waits until the
   booking's meeting has caught up with the message's version, and is dropped if
   the booking is no longer confirmed when its turn comes;
-- ``pdf``: the confirmation PDF is attached (rendered once, kept until sent);
+- ``pdf``: the confirmation PDF is attached (rendered once by the worker, kept for
+  retries and for the booking page's download);
 - ``invite``: ``"REQUEST"`` or ``"CANCEL"``: the calendar invite goes as a
   ``text/calendar`` part beside the text and HTML (what makes Outlook show an
   invitation) and as an ``.ics`` attachment named in the person's language;

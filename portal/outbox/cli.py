@@ -11,7 +11,7 @@ from portal.errors import DATABASE_ERRORS
 from portal.extensions import db
 from portal.meetings.cli import provider_problem
 from portal.outbox import queue
-from portal.outbox.models import MessageStatus
+from portal.outbox.models import MessageStatus, OutboxMessage
 from portal.outbox.worker import run_once
 
 outbox_cli = AppGroup("outbox", help="E-mail outbox: deliver, inspect, retry.")
@@ -19,7 +19,7 @@ outbox_cli = AppGroup("outbox", help="E-mail outbox: deliver, inspect, retry.")
 
 @outbox_cli.command("deliver")
 @click.option("--loop", is_flag=True, help="Keep running as a worker (Ctrl+C to stop).")
-def deliver(loop):
+def deliver(loop: bool) -> None:
     """Bring meetings up to date and send the messages that are due."""
     while True:
         try:
@@ -43,7 +43,7 @@ def deliver(loop):
 @outbox_cli.command("list")
 @click.option("--failed", is_flag=True, help="Only messages given up after the last attempt.")
 @click.option("--pending", is_flag=True, help="Only messages still to be sent.")
-def list_messages(failed, pending):
+def list_messages(failed: bool, pending: bool) -> None:
     """Show recent messages with their status, attempts and last error."""
     status = MessageStatus.FAILED if failed else MessageStatus.PENDING if pending else None
     problem = provider_problem()
@@ -63,7 +63,7 @@ def list_messages(failed, pending):
 
 @outbox_cli.command("retry")
 @click.argument("message_id", type=int)
-def retry(message_id):
+def retry(message_id: int) -> None:
     """Send a failed message again (after fixing what made it fail)."""
     if not queue.retry(message_id, now()):
         raise click.UsageError(f"message {message_id} is not a failed message")
@@ -71,7 +71,7 @@ def retry(message_id):
     click.echo(f"Message {message_id} will be sent on the next pass.")
 
 
-def _about(message) -> str:
+def _about(message: OutboxMessage) -> str:
     if message.booking_id is None:
         return f"referral {message.referral_id}"
     return f"booking {message.booking_id}"

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
 from portal.enums import enum_column_type
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class MessageKind(enum.StrEnum):
@@ -48,12 +48,12 @@ class MessageStatus(enum.StrEnum):
     SUPERSEDED = "superseded"  # a later change made it obsolete before it went out
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail to a person about their referral and, usually, its booking.
 
     Written in the same transaction as the change it announces. The content is
     rendered when it is first sent, in the recipient's language; the PDF is kept
-    with the row until it is sent, so a retry sends the same document. The
+    with the row, so a retry sends the same document and the person downloads it. The
     Message-ID is fixed here, so every retry is the same message to mail clients.
     A worker owns a row while ``lease_until`` is in the future (see outbox.queue).
 
@@ -115,8 +115,12 @@ class OutboxMessage(db.Model):
     lease_token: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The PDF rendered for the first attempt, kept until the message is sent.
+    # The PDF rendered for the first attempt: a retry sends the same one, and once sent
+    # it is what the person downloads from their booking's page (the newest is kept).
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The request that wrote the message (X-Request-ID): the worker's log lines about
+    # it carry the same id. None when written outside a request (a command, the worker).
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
     referral = relationship("Referral")
     booking = relationship("Booking")

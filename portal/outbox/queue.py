@@ -8,29 +8,49 @@ mail clients see one message.
 """
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.expression import ColumnElement, Executable
 
 from portal.extensions import db
 from portal.links import public_hostname
+from portal.observability import request_id
 from portal.outbox.models import MessageStatus, OutboxMessage
 
+if TYPE_CHECKING:
+    from portal.booking.models import Booking
+    from portal.referrals.models import Referral
 
-def enqueue(booking, kind: str, now: datetime, due_at: datetime | None = None):
+
+def _execute(statement: Executable) -> CursorResult[Any]:
+    """An UPDATE's result, whose rowcount says how many rows it changed."""
+    return cast(CursorResult[Any], db.session.execute(statement))
+
+
+def enqueue(
+    booking: "Booking", kind: str, now: datetime, due_at: datetime | None = None
+) -> OutboxMessage:
     """Write a message about the booking's current version (same transaction)."""
     return _write(booking.referral, booking, kind, now, due_at)
 
 
-def enqueue_for_referral(referral, kind: str, now: datetime, due_at=None):
+def enqueue_for_referral(
+    referral: "Referral", kind: str, now: datetime, due_at: datetime | None = None
+) -> OutboxMessage:
     """Write a message about the referral alone (no booking yet, or none needed)."""
     return _write(referral, None, kind, now, due_at)
 
 
-def enqueue_once(referral, kind: str, now: datetime, due_at=None) -> OutboxMessage | None:
+def enqueue_once(
+    referral: "Referral", kind: str, now: datetime, due_at: datetime | None = None
+) -> OutboxMessage | None:
     """Write a message about the referral alone, unless a unique index on
     ``outbox_messages`` says it is there already (then None): idempotent by the
     database, not by care. In a savepoint, so the caller's transaction goes on."""
@@ -41,7 +61,13 @@ def enqueue_once(referral, kind: str, now: datetime, due_at=None) -> OutboxMessa
         return None
 
 
-def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
+def _write(
+    referral: "Referral",
+    booking: "Booking | None",
+    kind: str,
+    now: datetime,
+    due_at: datetime | None,
+) -> OutboxMessage:
     from portal.notifications.kinds import kind_of
 
     domain = public_hostname()
@@ -59,23 +85,24 @@ def _write(referral, booking, kind, now, due_at) -> OutboxMessage:
         due_at=due_at or now,
         attempts=0,
         created_at=now,
+        request_id=request_id.current(),
     )
     db.session.add(message)
     db.session.flush()
     return message
 
 
-def supersede_unsent(booking_id: int, kinds) -> list[str]:
+def supersede_unsent(booking_id: int, kinds: Iterable[str]) -> list[str]:
     """Drop messages a new change makes obsolete; returns the kinds dropped."""
     return _supersede(OutboxMessage.booking_id == booking_id, kinds)
 
 
-def supersede_unsent_for_referral(referral_id: int, kinds) -> list[str]:
+def supersede_unsent_for_referral(referral_id: int, kinds: Iterable[str]) -> list[str]:
     """Drop the referral's pending messages of these kinds; returns the kinds dropped."""
     return _supersede(OutboxMessage.referral_id == referral_id, kinds)
 
 
-def _supersede(about, kinds) -> list[str]:
+def _supersede(about: ColumnElement[bool], kinds: Iterable[str]) -> list[str]:
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.kind).where(
             about,
@@ -104,7 +131,7 @@ def due_message_ids(now: datetime, limit: int = 100) -> list[int]:
     )
 
 
-def _claimable(now):
+def _claimable(now: datetime) -> ColumnElement[bool]:
     return and_(
         OutboxMessage.status == MessageStatus.PENDING,
         OutboxMessage.due_at <= now,
@@ -115,7 +142,7 @@ def _claimable(now):
 def claim(message_id: int, now: datetime, lease_seconds: int) -> str | None:
     """Lease the message to this worker; returns the lease token, or None if taken."""
     token = secrets.token_hex(16)
-    result = db.session.execute(
+    result = _execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _claimable(now))
         .values(lease_until=now + timedelta(seconds=lease_seconds), lease_token=token)
@@ -124,8 +151,8 @@ def claim(message_id: int, now: datetime, lease_seconds: int) -> str | None:
     return token if result.rowcount == 1 else None
 
 
-def _settle(message_id: int, token: str, **values) -> bool:
-    result = db.session.execute(
+def _settle(message_id: int, token: str, **values: Any) -> bool:
+    result = _execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
         .values(lease_until=None, lease_token=None, **values)
@@ -136,7 +163,7 @@ def _settle(message_id: int, token: str, **values) -> bool:
 
 def keep_pdf(message_id: int, token: str, pdf: bytes) -> bool:
     """Keep the rendered PDF with the message, so a retry sends the same document."""
-    result = db.session.execute(
+    result = _execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
         .values(pdf=pdf)
@@ -146,8 +173,41 @@ def keep_pdf(message_id: int, token: str, pdf: bytes) -> bool:
 
 
 def mark_sent(message_id: int, token: str, now: datetime) -> bool:
-    return _settle(
-        message_id, token, status=MessageStatus.SENT, sent_at=now, last_error=None, pdf=None
+    """The PDF stays with the sent message: it is what the person downloads from
+    their booking's page (``rendered_pdf``); only the newest one is worth keeping."""
+    if not _settle(message_id, token, status=MessageStatus.SENT, sent_at=now, last_error=None):
+        return False
+    booking_id = db.session.scalar(
+        select(OutboxMessage.booking_id).where(OutboxMessage.id == message_id)
+    )
+    if booking_id is not None:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.booking_id == booking_id,
+                OutboxMessage.id < message_id,
+                OutboxMessage.status == MessageStatus.SENT,
+                OutboxMessage.pdf.is_not(None),
+            )
+            .values(pdf=None)
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+def rendered_pdf(booking: "Booking") -> bytes | None:
+    """The confirmation PDF the worker rendered for the booking as it is now (its
+    ``sequence``), sent or about to be; None while none is rendered yet."""
+    return db.session.scalar(
+        select(OutboxMessage.pdf)
+        .where(
+            OutboxMessage.booking_id == booking.id,
+            OutboxMessage.booking_sequence == booking.sequence,
+            OutboxMessage.status.in_([MessageStatus.SENT, MessageStatus.PENDING]),
+            OutboxMessage.pdf.is_not(None),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
     )
 
 
@@ -160,7 +220,9 @@ def postpone(message_id: int, token: str, until: datetime, reason: str) -> bool:
     return _settle(message_id, token, due_at=until, last_error=reason)
 
 
-def record_failure(message_id: int, attempts: int, token: str, error: Exception, now) -> bool:
+def record_failure(
+    message_id: int, attempts: int, token: str, error: Exception, now: datetime
+) -> bool:
     """Count a failed attempt: retry later with exponential backoff, or give up.
 
     ``attempts`` is how many were made before this one.
@@ -187,7 +249,7 @@ def messages(status: MessageStatus | None = None, limit: int = 200) -> list[Outb
 
 def retry(message_id: int, now: datetime) -> bool:
     """Give a failed message a fresh set of attempts (after the cause was fixed)."""
-    result = db.session.execute(
+    result = _execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.FAILED)
         .values(status=MessageStatus.PENDING, attempts=0, due_at=now)

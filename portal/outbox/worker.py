@@ -5,23 +5,25 @@ This is the boundary that commits (like a command): each claim, each outcome
 is its own short transaction, and the slow parts — Graph, PDF rendering,
 SMTP — run between transactions, so no lock is held while they wait. A
 message's PDF is rendered once, in a child process (``pdf.isolated``), and kept
-with the message until it is sent: a retry after an SMTP error sends the same
-document without rendering it again.
+with the message: a retry after an SMTP error sends the same document, and the
+booking's page offers it for download without rendering it again.
 """
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
 from portal.clock import now
 from portal.extensions import db
-from portal.mail import MailError, mailer_for
+from portal.mail import Mailer, MailError, mailer_for
 from portal.meetings.worker import MeetingsReport, sync_meetings
 from portal.notifications import kinds
 from portal.notifications.document import confirmation_pdf
 from portal.notifications.email import Envelope, compose
+from portal.observability import request_id
 from portal.outbox import queue
 from portal.outbox.models import OutboxMessage
 
@@ -52,7 +54,7 @@ class PassReport:
 class Prepared:
     kind: kinds.Kind
     envelope: Envelope
-    facts: object
+    facts: Any  # what the kind's templates read (BookingFacts for a booking's kinds)
     attempts: int
     pdf: bytes | None
 
@@ -63,7 +65,7 @@ def _prepare(message_id: int, token: str, report: PassReport) -> Prepared | None
     Its kind's registration (``portal.notifications.kinds``) says whether it
     still applies, or must wait (not counted as an attempt), and gathers its facts.
     """
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get_one(OutboxMessage, message_id)
     kind = kinds.kind_of(message.kind)
     moment = now()
     verdict = kind.verdict(message, moment)
@@ -93,13 +95,21 @@ def _pdf_for(prepared: Prepared, message_id: int, token: str) -> bytes | None:
     return pdf
 
 
-def deliver_one(message_id: int, mailer, report: PassReport) -> None:
+def deliver_one(message_id: int, mailer: Mailer, report: PassReport) -> None:
     config = current_app.config
     token = queue.claim(message_id, now(), config["OUTBOX_LEASE_SECONDS"])
     db.session.commit()
     if token is None:
         return  # another worker has it
-    attempts = db.session.get(OutboxMessage, message_id).attempts
+    message = db.session.get_one(OutboxMessage, message_id)
+    # Log lines about the message carry the id of the request that wrote it.
+    with request_id.working_for(message.request_id):
+        _deliver(message_id, message.kind, message.attempts, token, mailer, report)
+
+
+def _deliver(
+    message_id: int, kind: str, attempts: int, token: str, mailer: Mailer, report: PassReport
+) -> None:
     try:
         prepared = _prepare(message_id, token, report)
         db.session.commit()
@@ -113,11 +123,13 @@ def deliver_one(message_id: int, mailer, report: PassReport) -> None:
         if not isinstance(error, MailError):
             log.exception("Could not compose message %s", message_id)
         queue.record_failure(message_id, attempts, token, error, now())
+        log.warning("outbox: message %s (%s) not sent: %s", message_id, kind, error)
         report.failed += 1
         report.errors.append(f"message {message_id}: {error}")
     else:
         if not queue.mark_sent(message_id, token, now()):
             log.warning("Message %s was sent after its lease ran out", message_id)
+        log.info("outbox: message %s (%s) sent", message_id, kind)
         report.sent += 1
     db.session.commit()
 

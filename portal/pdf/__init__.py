@@ -11,6 +11,7 @@ machine (fontconfig); the stylesheets declare no web fonts.
 import logging
 import mimetypes
 from pathlib import Path
+from typing import Any
 
 from PIL import ImageFile
 from weasyprint import HTML
@@ -32,14 +33,19 @@ class RefusedURL(ValueError):
     """A document asked for something outside the portal's own files."""
 
 
-class PortalFetcher(URLFetcher):
-    def __init__(self, static_folder: str | Path, generated: dict | None = None):
+# name → (bytes, content type)
+Generated = dict[str, tuple[bytes, str]]
+
+
+# WeasyPrint has no type information: to mypy its class is Any.
+class PortalFetcher(URLFetcher):  # type: ignore[misc]
+    def __init__(self, static_folder: str | Path, generated: Generated | None = None):
         # No protocol is allowed to the parent's openers: fetch() below never uses them.
         super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
         self.static_folder = Path(static_folder).resolve()
         self.generated = generated or {}  # name → (bytes, content type)
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if not url.startswith(SCHEME):
             raise self._refuse(url)
         path = url[len(SCHEME) :]
@@ -54,12 +60,13 @@ class PortalFetcher(URLFetcher):
         raise self._refuse(url)
 
     @staticmethod
-    def _refuse(url) -> RefusedURL:
+    def _refuse(url: str) -> RefusedURL:
         log.warning("PDF rendering refused to fetch %.200s", url)
         return RefusedURL(f"not one of the portal's own files: {url[:200]}")
 
 
-def render_pdf(html: str, static_folder: str | Path, generated: dict | None = None) -> bytes:
+def render_pdf(html: str, static_folder: str | Path, generated: Generated | None = None) -> bytes:
     """A tagged, accessible PDF (PDF/UA-1); title and language come from the HTML."""
     document = HTML(string=html, url_fetcher=PortalFetcher(static_folder, generated))
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf

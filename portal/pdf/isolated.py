@@ -16,7 +16,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from portal.pdf import render_pdf
+from portal.pdf import Generated, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _discard(renders_per_child: int) -> None:
 
 
 def render_pdf_isolated(
-    html: str, static_folder: str | Path, generated: dict | None, renders_per_child: int
+    html: str, static_folder: str | Path, generated: Generated | None, renders_per_child: int
 ) -> bytes:
     """``render_pdf`` in the child; ``renders_per_child`` 0 renders in this process."""
     if renders_per_child <= 0:

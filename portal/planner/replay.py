@@ -1,9 +1,11 @@
 """Replaying referrals, in the order they were issued, against a timetable.
 
 Each referral takes what the portal would have offered first: the earliest
-slot in its booking window (``booking_window``) at a remote desk that attends
-its subject with slots long enough, ties broken as ``offered_slots`` breaks
-them (centre name, most free seats, desk name). Slots come from
+start time in its booking window (``booking_window``) with a free seat at a
+remote desk that attends its subject with slots long enough, and there the desk
+the portal's desk rule picks (``scheduling.offers.candidate_slots``: fewest
+bookings that day, then the lowest desk id; desks are in id order here, the
+added ones last). Slots come from
 ``slot_times``, so weekends, the national holidays and the desks' closures are
 the portal's own. Referrals issued at the same moment are taken in an order
 drawn from ``seed``: the same inputs always give the same result.
@@ -73,6 +75,8 @@ class _Slots:
         self.starts: list[datetime] = []
         self.desk: list[int] = []
         self.free: list[int] = []
+        self.day: list[date] = []
+        self.booked: dict[tuple[int, date], int] = {}  # (desk, Lisbon day): seats taken
         shapes = [_Shape(d.opening_hours, d.closures, d.slot_minutes) for d in desks]
         day = first
         while day <= last:
@@ -81,6 +85,7 @@ class _Slots:
                     self.starts.append(begins)
                     self.desk.append(index)
                     self.free.append(desk.parallel_attendants)
+                    self.day.append(day)
             day += timedelta(days=1)
 
 
@@ -107,7 +112,8 @@ class _Offer:
 
     def take(self, earliest: datetime, before: datetime) -> int | None:
         """Take a seat in the first slot with one, from ``earliest`` until ``before``."""
-        free, desks = self.slots.free, self.desks
+        slots = self.slots
+        free, booked = slots.free, slots.booked
         group = self._open_from(bisect_left(self.starts, earliest))
         while group < len(self.starts) and self.starts[group] < before:
             open_slots = [slot for slot in self.groups[group] if free[slot] > 0]
@@ -115,13 +121,13 @@ class _Offer:
                 chosen = min(
                     open_slots,
                     key=lambda slot: (
-                        desks[self.slots.desk[slot]].centre_name,
-                        -free[slot],
-                        desks[self.slots.desk[slot]].name,
-                        slot,
+                        booked.get((slots.desk[slot], slots.day[slot]), 0),
+                        slots.desk[slot],
                     ),
                 )
                 free[chosen] -= 1
+                key = (slots.desk[chosen], slots.day[chosen])
+                booked[key] = booked.get(key, 0) + 1
                 return chosen
             self.next[group] = group + 1  # full for good: seats are only ever taken
             group = self._open_from(group + 1)

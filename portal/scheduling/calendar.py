@@ -8,9 +8,11 @@ first occurrence of the second, so no slot is ever an hour off.
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 LISBON = ZoneInfo("Europe/Lisbon")
 AZORES = ZoneInfo("Atlantic/Azores")
@@ -30,9 +32,12 @@ class NonexistentLocalTime(ValueError):
 
 
 @lru_cache(maxsize=32)
-def national_holidays(year: int) -> holidays.HolidayBase:
+def national_holidays(year: int) -> "holidays.HolidayBase":
     # The public category only: Carnaval is a yearly decision (tolerância de
-    # ponto), recorded as a closure when granted.
+    # ponto), recorded as a closure when granted. Imported here: loading every
+    # country's calendars costs a web worker memory it needs only for the times.
+    import holidays
+
     return holidays.country_holidays("PT", years=year, language="pt_PT")
 
 

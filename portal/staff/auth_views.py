@@ -1,15 +1,13 @@
 """Signing in and out (password, or Entra ID when configured)."""
 
-from authlib.integrations.flask_client import OAuthError
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import oauth_client
 from portal.staff import bp, sign_in
 from portal.staff.forms.auth import ActionForm, SignInForm
 from portal.staff.session import HOME, finish_session, safe_next, start_session
-from portal.staff.sso import account_for_claims, sso_configured
+from portal.staff.sso import account_for_claims, entra_client, sso_configured
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
@@ -61,15 +59,19 @@ sign_out.staff_roles = ("any signed-in role",)
 def sso_start():
     if not sso_configured(current_app.config) or not ActionForm().validate_on_submit():
         return redirect(url_for("staff.sign_in"))
-    return oauth_client.entra.authorize_redirect(url_for("staff.sso_callback", _external=True))
+    return entra_client(current_app).authorize_redirect(
+        url_for("staff.sso_callback", _external=True)
+    )
 
 
 @bp.route("/sso/callback")
 def sso_callback():
     if not sso_configured(current_app.config):
         return redirect(url_for("staff.sign_in"))
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
-        token = oauth_client.entra.authorize_access_token()
+        token = entra_client(current_app).authorize_access_token()
     except OAuthError:
         token = {}
     account = account_for_claims(token.get("userinfo") or {})

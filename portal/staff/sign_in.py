@@ -10,6 +10,7 @@ from portal.accounts.models import Account
 from portal.accounts.operations import authenticate, canonical_email
 from portal.clock import now
 from portal.i18n import clock_time
+from portal.observability.metrics import LOCKOUTS
 from portal.throttling.service import Throttle
 
 
@@ -52,6 +53,7 @@ def attempt(email: str, password: str) -> StaffSignIn:
         [by_address.key("staff-address", request.remote_addr or "")], moment
     )
     if not from_address.allowed:
+        LOCKOUTS.labels("staff_address").inc()
         message = _(
             "Too many attempts from this network. For your security, signing in from it is "
             "paused until %(time)s (Lisbon time).",
@@ -60,6 +62,7 @@ def attempt(email: str, password: str) -> StaffSignIn:
         return StaffSignIn(error=message, locked_until=from_address.locked_until)
     counted = throttle.attempt([account_key(throttle, email)], moment)
     if not counted.allowed:
+        LOCKOUTS.labels("staff_account").inc()
         message = _(
             "Too many attempts. For your security, signing in with this address is paused "
             "until %(time)s (Lisbon time).",

@@ -4,9 +4,12 @@ Only people who already have an active account sign in this way: the e-mail
 in the ID token is matched to an account; nobody is created here.
 """
 
+from typing import Any
+
+from flask import Flask
+
 from portal.accounts.models import Account
 from portal.accounts.operations import find_by_email
-from portal.extensions import oauth_client
 
 METADATA_URL = "https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration"
 
@@ -18,15 +21,24 @@ def sso_configured(config) -> bool:
 
 
 def init_app(app) -> None:
-    oauth_client.init_app(app)
+    """Register the Entra client when configured. Authlib's client (with requests) is
+    imported only then: a portal without single sign-on does not load it."""
     if sso_configured(app.config):
-        oauth_client.register(
+        from authlib.integrations.flask_client import OAuth
+
+        oauth_client = OAuth(app)
+        app.extensions["entra_client"] = oauth_client.register(
             "entra",
             client_id=app.config["ENTRA_CLIENT_ID"],
             client_secret=app.config["ENTRA_CLIENT_SECRET"],
             server_metadata_url=METADATA_URL.format(tenant=app.config["ENTRA_TENANT_ID"]),
             client_kwargs={"scope": "openid email profile"},
         )
+
+
+def entra_client(app: Flask) -> Any:
+    """The registered Entra client (only when ``sso_configured``)."""
+    return app.extensions["entra_client"]
 
 
 def account_for_claims(claims: dict) -> Account | None:

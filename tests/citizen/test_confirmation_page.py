@@ -16,14 +16,19 @@ def sign_in(client, referral):
 
 def test_the_link_appears_once_the_meeting_exists_and_the_pdf_downloads(app, client, clock):
     world = create_world(clock.now)
+    world.referral.language = "en"  # the e-mail's language, so the PDF's
     booking = create_confirmed_booking(world, clock.now)
     sign_in(client, world.referral)
 
     page = client.get("/a-minha-marcacao")
     assert "The link to the video call is being prepared" in page.main_text()
     assert not page.soup.find("a", string="Join the video call")
+    # The web process never renders a PDF: until the worker has, it says so.
+    download = page.soup.find("a", string="Download the confirmation (PDF)")
+    preparing = client.get(download["href"])
+    assert preparing.h1 == "Your confirmation is being prepared"
 
-    run_once()  # the local provider makes the placeholder meeting
+    run_once()  # the local provider makes the placeholder meeting; the worker renders
     page = client.get("/a-minha-marcacao")
     join = page.soup.find("a", string="Join the video call")
     assert join["href"] == booking.meeting.join_url
@@ -37,7 +42,7 @@ def test_the_link_appears_once_the_meeting_exists_and_the_pdf_downloads(app, cli
     reader = PdfReader(BytesIO(response.data))
     content = pdf_text(reader)
     assert world.referral.display_code in content
-    assert "Your video appointment is booked" in content, "in the page's language"
+    assert "Your video appointment is booked" in content, "in the person's language"
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 

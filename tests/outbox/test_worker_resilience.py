@@ -139,7 +139,7 @@ def test_a_meeting_without_join_link_fails_cleanly_and_the_others_go_on(
     assert message_of(broken, MessageKind.CONFIRMATION).status == MessageStatus.PENDING
 
 
-def test_the_pdf_is_rendered_once_and_kept_until_the_message_is_sent(
+def test_the_pdf_is_rendered_once_and_kept_for_the_retry_and_the_download(
     app, clock, graph, smtp, world
 ):
     smtp.stop()
@@ -160,7 +160,8 @@ def test_the_pdf_is_rendered_once_and_kept_until_the_message_is_sent(
     assert part(message, "application/pdf").get_payload(decode=True) == marked
     sent = message_of(booking, MessageKind.CONFIRMATION)
     assert sent.status == MessageStatus.SENT
-    assert db.session.scalar(select(OutboxMessage.pdf).where(OutboxMessage.id == sent.id)) is None
+    # Kept after sending: the booking's page offers these very bytes to download.
+    assert db.session.scalar(select(OutboxMessage.pdf).where(OutboxMessage.id == sent.id)) == marked
 
 
 def test_a_desk_without_organizer_fails_its_meeting_without_calling_graph(

@@ -10,7 +10,8 @@ from portal.extensions import db
 from portal.planner.demand import Period, recorded
 from portal.planner.results import TOLERANCE_DAYS, TOLERANCE_POINTS, plan
 from portal.scheduling.calendar import is_working_day
-from portal.scheduling.slots import booking_window, offered_slots, publish_slots
+from portal.scheduling.offers import candidate_slots, earliest_time
+from portal.scheduling.slots import booking_window, publish_slots
 from tests.factories import create_account, create_desk, create_referral, create_subject
 from tests.staff.helpers import staff_sign_in
 
@@ -35,9 +36,10 @@ def recorded_pilot(now_of_test):
                 issued = datetime.combine(day, clock, tzinfo=UTC)
                 referral = create_referral(subject, issued, expires_at=issued + timedelta(30))
                 window = booking_window(issued, 1, 15)
-                offered = offered_slots(subject, referral.audience, window, issued)
-                if offered:
-                    held = transitions.hold(referral, [offered[0].slot_id], issued, 15, window)
+                starts = earliest_time(subject, referral.audience, issued, window)
+                if starts is not None:
+                    candidates = candidate_slots(subject, referral.audience, starts, issued, window)
+                    held = transitions.hold(referral, candidates, issued, 15, window)
                     transitions.confirm(held, issued)
         day += timedelta(days=1)
     db.session.commit()
