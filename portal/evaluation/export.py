@@ -69,8 +69,8 @@ def tidy_rows(period: figures.Period) -> Iterator[Row]:
 
 
 def _waits_rows(period: figures.Period) -> Iterator[Row]:
-    for grouping in ("all", *figures.GROUPS):
-        for w in figures.referral_to_session_days(period, grouping):
+    for grouping, table in figures.waits_tables(period).items():
+        for w in table:
             for measure, unit, value in (
                 ("sessions", COUNT, w.count),
                 ("mean", DAYS, w.mean),
@@ -93,8 +93,8 @@ def _utilisation_rows(period: figures.Period) -> Iterator[Row]:
 
 
 def _funnel_rows(period: figures.Period) -> Iterator[Row]:
-    for grouping in ("all", *figures.GROUPS):
-        for f in figures.funnel(period, grouping):
+    for grouping, table in figures.funnel_tables(period).items():
+        for f in table:
             for key, value in f.stages.items():
                 if value is not None:
                     yield Row("funnel", grouping, f.label, key, COUNT, value)

@@ -15,11 +15,12 @@ month. Definitions, so that everyone reads the figures alike:
   booking (a code whose desk closed may be booked again), see ``FUNNEL``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select, text, true
 
 from portal.booking.models import Booking, BookingStatus, CancelReason
 from portal.device_check.models import DeviceCheck
@@ -108,23 +109,28 @@ def _group_column(group: str, session_day=None):
 # --- Days from referral to session -------------------------------------------------
 
 
-def referral_to_session_days(period: Period, group: str = "all", ranked=None) -> list[Waits]:
-    """Recorded days from referral to session (mean, median, 90th percentile), by group.
+def _booking_rows(period: Period, ranked_by: str | None = None):
+    """One row per booking kept in the period: its groups, waiting days and gain.
 
-    ``group``: "centre", "desk", "subject", "week" (of the session) or "all".
-    One query. Percentiles use ``percentile_cont`` on PostgreSQL and the same
-    interpolation over window-ranked rows elsewhere; ``ranked`` forces one of the
-    two (tests compare them on the same data).
+    With ``ranked_by`` (a group), each row also carries its rank and its group's
+    size, for ``sql.ranked_percentile``.
     """
     session_day = sql.lisbon_day(Slot.starts_at)
-    label = _group_column(group, session_day).label("label")
     days = sql.days_between(session_day, sql.lisbon_day(Referral.created_at)).label("days")
-    gain = sql.days_between(Referral.in_person_date, session_day).label("gain")
-    if ranked is None:
-        ranked = db.session.get_bind().dialect.name != "postgresql"
-    extra = sql.ranked_columns(days, label) if ranked else ()
-    rows = (
-        select(label, days, gain, *extra)
+    columns = [
+        DistrictCentre.name.label("centre"),
+        Desk.name.label("desk"),
+        Subject.name_pt.label("subject"),
+        sql.week_of(session_day).label("week"),
+        literal_column("'all'").label("all"),
+        days,
+        sql.days_between(Referral.in_person_date, session_day).label("gain"),
+    ]
+    if ranked_by is not None:
+        group = next(column for column in columns if column.name == ranked_by)
+        columns += sql.ranked_columns(days, group)
+    return (
+        select(*columns)
         .select_from(Booking)
         .join(Slot, Slot.id == Booking.slot_id)
         .join(Desk, Desk.id == Slot.desk_id)
@@ -136,39 +142,96 @@ def referral_to_session_days(period: Period, group: str = "all", ranked=None) ->
             Booking.status.in_(KEPT),
             _in(Slot.starts_at, period),
         )
-        .subquery()
+        .subquery("kept")
     )
+
+
+def _waits_columns(rows, median, p90):
+    return (
+        func.count(),
+        func.avg(rows.c.days),
+        median,
+        p90,
+        func.avg(rows.c.gain),
+        func.count(rows.c.gain),
+    )
+
+
+def _waits(label, count, mean, median, p90, mean_gain, gains) -> Waits:
+    as_float = (None if value is None else float(value) for value in (mean, median, p90, mean_gain))
+    mean, median, p90, mean_gain = as_float
+    return Waits(label, count, mean, median, p90, mean_gain, gains)
+
+
+def _uses_percentile_cont() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def referral_to_session_days(period: Period, group: str = "all", ranked=None) -> list[Waits]:
+    """Recorded days from referral to session (mean, median, 90th percentile), by group.
+
+    ``group``: "centre", "desk", "subject", "week" (of the session) or "all".
+    One query. Percentiles use ``percentile_cont`` on PostgreSQL and the same
+    interpolation over window-ranked rows elsewhere; ``ranked`` forces one of the
+    two (tests compare them on the same data).
+    """
+    if ranked is None:
+        ranked = not _uses_percentile_cont()
+    rows = _booking_rows(period, ranked_by=group if ranked else None)
     if ranked:
         median, p90 = (
             sql.ranked_percentile(p, rows.c.days, rows.c.rank, rows.c.size) for p in (0.5, 0.9)
         )
     else:
         median, p90 = (sql.percentile_cont(p, rows.c.days) for p in (0.5, 0.9))
+    label = rows.c[group]
     found = db.session.execute(
-        select(
-            rows.c.label,
-            func.count(),
-            func.avg(rows.c.days),
-            median,
-            p90,
-            func.avg(rows.c.gain),
-            func.count(rows.c.gain),
-        )
-        .group_by(rows.c.label)
-        .order_by(rows.c.label)
+        select(label, *_waits_columns(rows, median, p90)).group_by(label).order_by(label)
     ).all()
-    return [
-        Waits(
-            _label(name, group),
-            count,
-            float(mean),
-            float(middle),
-            float(ninetieth),
-            None if mean_gain is None else float(mean_gain),
-            gains,
+    return [_waits(_label(row[0], group), *row[1:]) for row in found]
+
+
+# GROUPING(centre, desk, subject, week) of each grouping set: a bit per column left out.
+_SETS = {15: "all", 7: "centre", 11: "desk", 13: "subject", 14: "week"}
+_GROUPING_SETS = text("GROUPING SETS ((), (centre), (desk), (subject), (week))")
+
+
+def waits_tables(period: Period) -> dict[str, list[Waits]]:
+    """``referral_to_session_days`` for "all" and every group of ``GROUPS``.
+
+    On PostgreSQL one query reads the period once (GROUPING SETS); elsewhere one
+    query per table.
+    """
+    if not _uses_percentile_cont():
+        return {group: referral_to_session_days(period, group) for group in ("all", *GROUPS)}
+    rows = _booking_rows(period)
+    keys = (rows.c.centre, rows.c.desk, rows.c.subject, rows.c.week)
+    median, p90 = (sql.percentile_cont(p, rows.c.days) for p in (0.5, 0.9))
+    found = db.session.execute(
+        select(func.grouping(*keys), *keys, *_waits_columns(rows, median, p90)).group_by(
+            _GROUPING_SETS
         )
-        for name, count, mean, middle, ninetieth, mean_gain, gains in found
-    ]
+    ).all()
+    tables = _by_set(found, lambda group, label, values: _waits(label, *values))
+    tables["all"] = [w for w in tables["all"] if w.count]  # an empty period has no row
+    return tables
+
+
+def _by_set(found, make) -> dict[str, list]:
+    """Rows of a GROUPING SETS query, as one sorted table per group."""
+    tables: dict[str, list] = {group: [] for group in ("all", *GROUPS)}
+    for sets, *keys_and_values in found:
+        group = _SETS[sets]
+        keys, values = keys_and_values[:4], keys_and_values[4:]
+        label = (
+            "all" if group == "all" else keys[("centre", "desk", "subject", "week").index(group)]
+        )
+        if label is None:
+            continue  # codes not booked, by desk or centre
+        tables[group].append(make(group, _label(label, group), values))
+    for rows in tables.values():
+        rows.sort(key=lambda row: row.label)
+    return tables
 
 
 def waits_by(period: Period, group: str) -> list[Waits]:
@@ -176,10 +239,14 @@ def waits_by(period: Period, group: str) -> list[Waits]:
     return referral_to_session_days(period, group)
 
 
+def no_waits() -> Waits:
+    return Waits("all", 0, None, None, None, None, 0)
+
+
 def recorded_waits(period: Period) -> Waits:
     """All desks together: the figure to set against the national average."""
     found = referral_to_session_days(period, "all")
-    return found[0] if found else Waits("all", 0, None, None, None, None, 0)
+    return found[0] if found else no_waits()
 
 
 overall = recorded_waits  # the name the page and older callers use
@@ -237,49 +304,41 @@ def utilisation(period: Period) -> list[Utilisation]:
 
 
 @dataclass(frozen=True)
+class Joined:
+    """What a stage's condition may use besides the code (``Referral``) and its
+    latest confirmed booking (``Booking``): subqueries narrowed to the period."""
+
+    booked: ColumnElement  # the code has a confirmed booking
+    checked: ColumnElement  # the code has a device check
+
+
+@dataclass(frozen=True)
 class Stage:
-    """A step of the funnel: its key (CSV, tests), its name and how it is counted."""
+    """A step of the funnel: its key (CSV, tests), its name and which codes reached it."""
 
     key: str
     name: str
-    count: object  # an aggregate over codes joined to their latest confirmed booking
-
-
-_latest = (
-    select(Booking.referral_id, func.max(Booking.id).label("booking_id"))
-    .where(Booking.confirmed_at.is_not(None))
-    .group_by(Booking.referral_id)
-    .subquery("latest")
-)
-_checked = select(DeviceCheck.referral_id).distinct().subquery("checked")
-
-
-def _booked_and(*conditions):
-    return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+    reached: Callable[[Joined], ColumnElement]
 
 
 def _ended(reason: CancelReason):
-    return _booked_and(
+    return lambda _joined: and_(
         Booking.status == BookingStatus.CANCELLED, Booking.cancelled_reason == reason
     )
 
 
+def _status(status: BookingStatus):
+    return lambda _joined: Booking.status == status
+
+
 # In order; adding a stage is one line here (and its text in the catalogs).
 FUNNEL = [
-    Stage("issued", _l("Codes issued"), func.count(Referral.id)),
-    Stage("booked", _l("Booked"), func.count(_latest.c.booking_id)),
-    Stage(
-        "device_checked",
-        _l("Device check done"),
-        _booked_and(_latest.c.booking_id.is_not(None), _checked.c.referral_id.is_not(None)),
-    ),
-    Stage(
-        "ahead",
-        _l("Booked, no outcome yet"),
-        _booked_and(Booking.status == BookingStatus.CONFIRMED),
-    ),
-    Stage("attended", _l("Attended"), _booked_and(Booking.status == BookingStatus.ATTENDED)),
-    Stage("no_show", _l("No-show"), _booked_and(Booking.status == BookingStatus.NO_SHOW)),
+    Stage("issued", _l("Codes issued"), lambda _joined: true()),
+    Stage("booked", _l("Booked"), lambda joined: joined.booked),
+    Stage("device_checked", _l("Device check done"), lambda j: and_(j.booked, j.checked)),
+    Stage("ahead", _l("Booked, no outcome yet"), _status(BookingStatus.CONFIRMED)),
+    Stage("attended", _l("Attended"), _status(BookingStatus.ATTENDED)),
+    Stage("no_show", _l("No-show"), _status(BookingStatus.NO_SHOW)),
     Stage("cancelled_person", _l("Cancelled by the person"), _ended(CancelReason.PERSON)),
     Stage(
         "cancelled_phone_line", _l("Withdrawn by the phone line"), _ended(CancelReason.PHONE_LINE)
@@ -295,6 +354,59 @@ class Funnel:
     stages: dict[str, int | None]  # by Stage.key; None: not counted for this grouping
 
 
+def _code_rows(period: Period):
+    """One row per code issued in the period: its groups and a 0/1 column per stage."""
+    issued = select(Referral.id).where(_in(Referral.created_at, period))
+    latest = (
+        select(Booking.referral_id, func.max(Booking.id).label("booking_id"))
+        .where(Booking.confirmed_at.is_not(None), Booking.referral_id.in_(issued))
+        .group_by(Booking.referral_id)
+        .subquery("latest")
+    )
+    checked = (
+        select(DeviceCheck.referral_id)
+        .where(DeviceCheck.referral_id.in_(issued))
+        .distinct()
+        .subquery("checked")
+    )
+    joined = Joined(latest.c.booking_id.is_not(None), checked.c.referral_id.is_not(None))
+    return (
+        select(
+            DistrictCentre.name.label("centre"),
+            Desk.name.label("desk"),
+            Subject.name_pt.label("subject"),
+            sql.week_of(sql.lisbon_day(Referral.created_at)).label("week"),
+            literal_column("'all'").label("all"),
+            *(case((stage.reached(joined), 1), else_=0).label(stage.key) for stage in FUNNEL),
+        )
+        .select_from(Referral)
+        .join(Subject, Subject.id == Referral.subject_id)
+        .outerjoin(latest, latest.c.referral_id == Referral.id)
+        .outerjoin(Booking, Booking.id == latest.c.booking_id)
+        .outerjoin(Slot, Slot.id == Booking.slot_id)
+        .outerjoin(Desk, Desk.id == Slot.desk_id)
+        .outerjoin(DistrictCentre, DistrictCentre.id == Desk.centre_id)
+        .outerjoin(checked, checked.c.referral_id == Referral.id)
+        .where(_in(Referral.created_at, period))
+        .subquery("codes")
+    )
+
+
+def _sums(rows):
+    return [func.coalesce(func.sum(rows.c[stage.key]), 0) for stage in FUNNEL]
+
+
+def _funnel(group: str, label, values) -> Funnel:
+    by_desk = group in ("centre", "desk")
+    return Funnel(
+        label,
+        {
+            stage.key: None if by_desk and stage.key == "issued" else int(value)
+            for stage, value in zip(FUNNEL, values, strict=True)
+        },
+    )
+
+
 def funnel(period: Period, group: str = "all") -> list[Funnel]:
     """The codes issued in the period, followed to their latest confirmed booking.
 
@@ -302,31 +414,29 @@ def funnel(period: Period, group: str = "all") -> list[Funnel]:
     a code counts once booked there (before that it belongs to no desk), so
     those rows have no "issued" figure.
     """
-    label = _group_column(group, sql.lisbon_day(Referral.created_at)).label("label")
-    query = (
-        select(label, *(stage.count for stage in FUNNEL))
-        .select_from(Referral)
-        .join(Subject, Subject.id == Referral.subject_id)
-        .outerjoin(_latest, _latest.c.referral_id == Referral.id)
-        .outerjoin(Booking, Booking.id == _latest.c.booking_id)
-        .outerjoin(Slot, Slot.id == Booking.slot_id)
-        .outerjoin(Desk, Desk.id == Slot.desk_id)
-        .outerjoin(DistrictCentre, DistrictCentre.id == Desk.centre_id)
-        .outerjoin(_checked, _checked.c.referral_id == Referral.id)
-        .where(_in(Referral.created_at, period))
-    )
-    if group != "all":  # PostgreSQL refuses to group by a constant
-        query = query.group_by(label).order_by(label)
-    by_desk = group in ("centre", "desk")
-    if by_desk:
-        query = query.where(_latest.c.booking_id.is_not(None))
+    rows = _code_rows(period)
+    if group == "all":  # one row, even for no codes at all
+        query = select(literal_column("'all'"), *_sums(rows))
+    else:
+        label = rows.c[group]
+        query = select(label, *_sums(rows)).group_by(label).order_by(label)
     return [
-        Funnel(
-            _label(row[0], group),
-            {
-                stage.key: None if by_desk and stage.key == "issued" else int(value)
-                for stage, value in zip(FUNNEL, row[1:], strict=True)
-            },
-        )
+        _funnel(group, _label(row[0], group), row[1:])
         for row in db.session.execute(query)
+        if row[0] is not None  # codes not booked, by desk or centre
     ]
+
+
+def funnel_tables(period: Period) -> dict[str, list[Funnel]]:
+    """``funnel`` for "all" and every group: one query on PostgreSQL (GROUPING SETS)."""
+    if not _uses_percentile_cont():
+        return {group: funnel(period, group) for group in ("all", *GROUPS)}
+    rows = _code_rows(period)
+    keys = (rows.c.centre, rows.c.desk, rows.c.subject, rows.c.week)
+    found = db.session.execute(
+        select(func.grouping(*keys), *keys, *_sums(rows)).group_by(_GROUPING_SETS)
+    ).all()
+    tables = _by_set(found, _funnel)
+    if not tables["all"]:  # no codes at all: still one row of zeros
+        tables["all"] = funnel(period, "all")
+    return tables

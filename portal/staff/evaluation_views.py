@@ -52,9 +52,9 @@ def codes_text(value) -> str:
 @roles_required(Role.MANAGER)
 def evaluation():
     period = _period()
-    waits = {group: figures.waits_by(period, group) for group in figures.GROUPS}
+    waits = figures.waits_tables(period)
     usage = figures.utilisation(period)
-    funnels = {group: figures.funnel(period, group) for group in ("all", *figures.GROUPS)}
+    funnels = figures.funnel_tables(period)
     reference = _("National average: %(days)s days", days=figures.NATIONAL_AVERAGE_DAYS)
     charts = {
         group: bar_chart(
@@ -78,7 +78,7 @@ def evaluation():
         "staff/evaluation/page.html",
         period=period,
         counts=figures.counts(period),
-        overall=figures.recorded_waits(period),
+        overall=waits["all"][0] if waits["all"] else figures.no_waits(),
         waits=waits,
         usage=usage,
         funnels=funnels,

@@ -168,3 +168,14 @@ def test_the_funnel_per_desk_centre_subject_and_week(journeys):
     first, second = figures.funnel(NOVEMBER, "week")
     assert (first.label, first.stages["issued"]) == (date(2026, 11, 2), 8)
     assert (second.label, second.stages["rebooked_by_phone"]) == (date(2026, 11, 9), 1)
+
+
+def test_all_tables_at_once_match_each_table_alone(journeys):
+    """PostgreSQL reads the period once for every table (GROUPING SETS): the same figures."""
+    waits, funnels = figures.waits_tables(NOVEMBER), figures.funnel_tables(NOVEMBER)
+    for group in ("all", *figures.GROUPS):
+        assert waits[group] == figures.referral_to_session_days(NOVEMBER, group), group
+        assert funnels[group] == figures.funnel(NOVEMBER, group), group
+    empty = figures.Period(date(2030, 1, 1), date(2030, 1, 31))
+    assert figures.waits_tables(empty)["all"] == []
+    assert figures.funnel_tables(empty)["all"][0].stages["issued"] == 0
