@@ -343,6 +343,10 @@ PAGES = [
     ),
     Visit("staff: closures", lambda v: v.desk_closed()),
     Visit("staff: evaluation", lambda v: v.staff_signs_in("manager")),
+    Visit(
+        "staff: evaluation of a period without data",
+        lambda v: v.manager_opens("/staff/evaluation?from=2030-01-01&to=2030-01-31"),
+    ),
     Visit("staff: district centres", lambda v: v.manager_opens("/staff/centres")),
     Visit(
         "staff: edit a district centre",

@@ -52,7 +52,7 @@ MEASURES = {
     "seats_booked": _l("Seats booked"),
     "seats_published": _l("Seats published"),
     "utilisation": _l("Utilisation"),
-} | {stage.key: stage.name for stage in figures.FUNNEL}
+}
 UNITS = {
     COUNT: _l("number"),
     DAYS: _l("days"),
@@ -100,6 +100,12 @@ def _funnel_rows(period: figures.Period) -> Iterator[Row]:
                     yield Row("funnel", grouping, f.label, key, COUNT, value)
 
 
+def _measure_name(row: Row):
+    if row.table == "funnel":  # looked up now: a stage may be added at start-up
+        return next(stage.name for stage in figures.FUNNEL if stage.key == row.measure)
+    return MEASURES[row.measure]
+
+
 class _Line:
     """A file-like object that hands back what csv.writer wrote, one row at a time."""
 
@@ -129,7 +135,7 @@ def csv_lines(rows: Iterable[Row], language: str) -> Iterator[str]:
                 str(TABLES[row.table]),
                 str(GROUPINGS[row.grouping]),
                 group,
-                str(MEASURES[row.measure]),
+                str(_measure_name(row)),
                 str(UNITS[row.unit]),
                 number(row.value, row.unit),
             ]

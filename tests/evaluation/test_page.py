@@ -164,3 +164,18 @@ def test_downloading_the_csv_is_audited_with_its_period(figures_page, client):
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "downloaded")).one()
     assert (event.object_type, event.object_id, event.detail) == ("evaluation", None, "period")
     assert event.detail_values == {"first": "2026-11-01", "last": "2026-11-30"}
+
+
+def test_a_new_funnel_stage_is_one_line(figures_page, client, monkeypatch):
+    from portal.booking.models import Booking
+    from portal.evaluation.figures import FUNNEL, Stage
+
+    sooner = Stage("sooner", "Early slots", lambda _joined: Booking.slot_id < 3)
+    monkeypatch.setattr("portal.evaluation.figures.FUNNEL", [*FUNNEL, sooner])
+
+    page = client.get(f"/staff/evaluation?{PERIOD}&lang=en")
+    table = page.soup.find("table", attrs={"aria-labelledby": "funnel"})
+    assert "Early slots 2" in " ".join(table.get_text(" ").split())
+    assert "Early slots: 2 codes." in chart(page, "funnel").find("desc").get_text()
+    lines = client.client.get(f"/staff/evaluation.csv?{PERIOD}&lang=en").get_data(as_text=True)
+    assert "From code to appointment,All,All,Early slots,number,2" in lines.splitlines()
