@@ -167,6 +167,12 @@ def _uses_percentile_cont() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+def _room_to_sort() -> None:
+    """Let PostgreSQL sort two years of rows in memory rather than on disk (the
+    default 4 MB spills), for this transaction only."""
+    db.session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
 def referral_to_session_days(period: Period, group: str = "all", ranked=None) -> list[Waits]:
     """Recorded days from referral to session (mean, median, 90th percentile), by group.
 
@@ -204,6 +210,7 @@ def waits_tables(period: Period) -> dict[str, list[Waits]]:
     """
     if not _uses_percentile_cont():
         return {group: referral_to_session_days(period, group) for group in ("all", *GROUPS)}
+    _room_to_sort()
     rows = _booking_rows(period)
     keys = (rows.c.centre, rows.c.desk, rows.c.subject, rows.c.week)
     median, p90 = (sql.percentile_cont(p, rows.c.days) for p in (0.5, 0.9))
@@ -284,16 +291,24 @@ def counts(period: Period) -> Counts:
 
 def utilisation(period: Period) -> list[Utilisation]:
     """One query: seats booked (not cancelled) and seats published, per desk."""
-    per_slot = (
-        select(Slot.desk_id, Slot.capacity, func.count(Booking.id).label("booked"))
-        .outerjoin(Booking, and_(Booking.slot_id == Slot.id, Booking.status.in_(KEPT)))
+    # Seats and bookings are summed per desk apart, then joined: no grouping by slot.
+    offered = (
+        select(Slot.desk_id, func.sum(Slot.capacity).label("seats"))
         .where(_in(Slot.starts_at, period))
-        .group_by(Slot.id, Slot.desk_id, Slot.capacity)
-        .subquery()
+        .group_by(Slot.desk_id)
+        .subquery("offered")
+    )
+    booked = (
+        select(Slot.desk_id, func.count().label("seats"))
+        .join(Booking, Booking.slot_id == Slot.id)
+        .where(_in(Slot.starts_at, period), Booking.status.in_(KEPT))
+        .group_by(Slot.desk_id)
+        .subquery("booked")
     )
     found = db.session.execute(
-        select(Desk.name, func.sum(per_slot.c.booked), func.sum(per_slot.c.capacity))
-        .join(per_slot, per_slot.c.desk_id == Desk.id)
+        select(Desk.name, func.sum(func.coalesce(booked.c.seats, 0)), func.sum(offered.c.seats))
+        .join(offered, offered.c.desk_id == Desk.id)
+        .outerjoin(booked, booked.c.desk_id == Desk.id)
         .group_by(Desk.name)
         .order_by(Desk.name)
     ).all()
@@ -431,6 +446,7 @@ def funnel_tables(period: Period) -> dict[str, list[Funnel]]:
     """``funnel`` for "all" and every group: one query on PostgreSQL (GROUPING SETS)."""
     if not _uses_percentile_cont():
         return {group: funnel(period, group) for group in ("all", *GROUPS)}
+    _room_to_sort()
     rows = _code_rows(period)
     keys = (rows.c.centre, rows.c.desk, rows.c.subject, rows.c.week)
     found = db.session.execute(
