@@ -61,8 +61,9 @@ class week_of(FunctionElement):  # noqa: N801
 
 @compiles(week_of, "postgresql")
 def _week_of_pg(element, compiler, **kw):
+    # date_trunc weeks begin on Monday; the day is written (and computed) once.
     day = compiler.process(element.clauses, **kw)
-    return f"({day} - CAST(EXTRACT(ISODOW FROM {day}) AS INTEGER) + 1)"
+    return f"CAST(date_trunc('week', CAST({day} AS TIMESTAMP)) AS DATE)"
 
 
 @compiles(week_of, "sqlite")
