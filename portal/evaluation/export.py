@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import parse_pattern
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -100,12 +101,6 @@ def _funnel_rows(period: figures.Period) -> Iterator[Row]:
                     yield Row("funnel", grouping, f.label, key, COUNT, value)
 
 
-def _measure_name(row: Row):
-    if row.table == "funnel":  # looked up now: a stage may be added at start-up
-        return next(stage.name for stage in figures.FUNNEL if stage.key == row.measure)
-    return MEASURES[row.measure]
-
-
 class _Line:
     """A file-like object that hands back what csv.writer wrote, one row at a time."""
 
@@ -117,26 +112,36 @@ def csv_lines(rows: Iterable[Row], language: str) -> Iterator[str]:
     """The file, a line at a time (flat memory), in ``language`` (headers, numbers)."""
     portuguese = language.startswith("pt")
     writer = csv.writer(_Line(), delimiter=";" if portuguese else ",")
-    locale = "pt_PT" if portuguese else "en_GB"
+    locale = Locale.parse("pt_PT" if portuguese else "en_GB")
+    decimal = parse_pattern("0.0##")  # parsed once: thousands of figures in two years
 
     def number(value, unit) -> str:
         if unit == COUNT:
             return str(int(value))
-        return format_decimal(value, format="0.0##", locale=locale)
+        return decimal.apply(value, locale)
+
+    # Every name translated once, not once per row.
+    tables, groupings, units, measures = (
+        {key: str(name) for key, name in names.items()}
+        for names in (TABLES, GROUPINGS, UNITS, MEASURES)
+    )
+    stages = {stage.key: str(stage.name) for stage in figures.FUNNEL}  # read now: may grow
+    everyone = _("All")
 
     header = [_("table"), _("grouping"), _("group"), _("measure"), _("unit"), _("value")]
     yield ("\ufeff" if portuguese else "") + writer.writerow(header)
     for row in rows:
-        group = _("All") if row.grouping == "all" else row.group
+        group = everyone if row.grouping == "all" else row.group
         if isinstance(group, date):
             group = group.isoformat()
+        measure = stages[row.measure] if row.table == "funnel" else measures[row.measure]
         yield writer.writerow(
             [
-                str(TABLES[row.table]),
-                str(GROUPINGS[row.grouping]),
+                tables[row.table],
+                groupings[row.grouping],
                 group,
-                str(_measure_name(row)),
-                str(UNITS[row.unit]),
+                measure,
+                units[row.unit],
                 number(row.value, row.unit),
             ]
         )

@@ -194,7 +194,8 @@ def referral_to_session_days(period: Period, group: str = "all", ranked=None) ->
     found = db.session.execute(
         select(label, *_waits_columns(rows, median, p90)).group_by(label).order_by(label)
     ).all()
-    return [_waits(_label(row[0], group), *row[1:]) for row in found]
+    # Sorted here as waits_tables sorts, whatever the database's collation.
+    return sorted((_waits(_label(row[0], group), *row[1:]) for row in found), key=_by_label)
 
 
 # GROUPING(centre, desk, subject, week) of each grouping set: a bit per column left out.
@@ -237,8 +238,12 @@ def _by_set(found, make) -> dict[str, list]:
             continue  # codes not booked, by desk or centre
         tables[group].append(make(group, _label(label, group), values))
     for rows in tables.values():
-        rows.sort(key=lambda row: row.label)
+        rows.sort(key=_by_label)
     return tables
+
+
+def _by_label(row):
+    return row.label
 
 
 def waits_by(period: Period, group: str) -> list[Waits]:
@@ -256,7 +261,7 @@ def recorded_waits(period: Period) -> Waits:
     return found[0] if found else no_waits()
 
 
-overall = recorded_waits  # the name the page and older callers use
+overall = recorded_waits  # the older name, kept for callers written before it
 
 
 # --- Activity and utilisation -----------------------------------------------------
@@ -435,11 +440,12 @@ def funnel(period: Period, group: str = "all") -> list[Funnel]:
     else:
         label = rows.c[group]
         query = select(label, *_sums(rows)).group_by(label).order_by(label)
-    return [
+    found = [
         _funnel(group, _label(row[0], group), row[1:])
         for row in db.session.execute(query)
         if row[0] is not None  # codes not booked, by desk or centre
     ]
+    return sorted(found, key=_by_label)
 
 
 def funnel_tables(period: Period) -> dict[str, list[Funnel]]:
