@@ -1,9 +1,12 @@
 """Database helpers shared by the domain packages."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.types import TypeDecorator
+
+LISBON = ZoneInfo("Europe/Lisbon")
 
 
 def utcnow() -> datetime:
@@ -36,6 +39,14 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def _lisbon_day(stored: str | None) -> str | None:
+    """SQLite keeps naive UTC text; the Lisbon date of it, as ISO text."""
+    if stored is None:
+        return None
+    moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    return moment.astimezone(LISBON).date().isoformat()
+
+
 def tune_sqlite(engine) -> None:
     """Make SQLite safe for concurrent writers.
 
@@ -51,6 +62,8 @@ def tune_sqlite(engine) -> None:
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The evaluation counts days in Lisbon (portal.evaluation.sql).
+        dbapi_connection.create_function("lisbon_day", 1, _lisbon_day, deterministic=True)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         if engine.url.database not in (None, "", ":memory:"):

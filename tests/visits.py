@@ -390,6 +390,10 @@ PAGES = [
         "staff: what if, errors",
         lambda v: v.manager_opens("/staff/planner?first=2026-11-20&last=2026-11-01&new_desks=x"),
     ),
+    Visit(
+        "staff: evaluation of a period without data",
+        lambda v: v.manager_opens("/staff/evaluation?from=2030-01-01&to=2030-01-31"),
+    ),
     Visit("staff: district centres", lambda v: v.manager_opens("/staff/centres")),
     Visit(
         "staff: edit a district centre",

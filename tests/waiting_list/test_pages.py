@@ -39,7 +39,7 @@ def test_with_no_time_free_the_page_offers_the_waiting_list(app, client, clock):
     sign_in(client, referral)
 
     page = client.get("/marcar/horarios")
-    assert "There are no times available in the coming weeks." in page.main_text()
+    assert "There are no free times in the coming weeks." in page.main_text()
     link = page.soup.find("a", string="Tell me when a time is free")
     assert link["href"] == JOIN
 
