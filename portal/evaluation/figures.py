@@ -382,8 +382,8 @@ FUNNEL = [
     ),
     Stage("cancelled_closure", _l("Cancelled: desk closed"), _ended(CancelReason.CLOSURE)),
     Stage("rebooked_by_phone", _l("Rebooked by phone"), _ended(CancelReason.REBOOKED_BY_PHONE)),
-    Stage("waiting_list_offer", _l("Offered a time from the waiting list"), _offered),
-    Stage("booked_after_offer", _l("Booked after a waiting-list offer"), _booked_after_offer),
+    Stage("waiting_list_offer", _l("Waiting-list offer"), _offered),
+    Stage("booked_after_offer", _l("Booked after an offer"), _booked_after_offer),
 ]
 
 
