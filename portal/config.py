@@ -44,13 +44,17 @@ DEFAULTS = {
     "BOOKING_DAYS_PER_PAGE": 10,
     "HOLD_MINUTES": 15,
     "SLOT_GENERATION_WEEKS": 4,
-    # Anti-guessing: MAX failures within WINDOW lock the code (and the address) for LOCK.
+    # Anti-guessing: MAX failures within WINDOW lock the code for LOCK.
     "SIGN_IN_MAX_FAILURES": 5,
     "SIGN_IN_WINDOW_MINUTES": 15,
     "SIGN_IN_LOCK_MINUTES": 15,
     # Staff sign-in: failures are counted per account (SIGN_IN_MAX_FAILURES) and, with
     # this higher limit (offices share an address), per source address.
     "STAFF_SIGN_IN_MAX_FAILURES_PER_ADDRESS": 30,
+    # Citizens: wrong pairs per source address in the same window. Higher than per code:
+    # people behind one carrier NAT or office share an address, and one person's typos
+    # must not lock out the others; one machine trying many codes is still stopped.
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 20,
     # Counters live in the database unless a Redis URL is given (shared by all workers).
     "RATELIMIT_REDIS_URL": None,
     # Number of reverse proxies in front of the app whose X-Forwarded-For to trust.

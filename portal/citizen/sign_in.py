@@ -11,6 +11,7 @@ from portal.i18n import clock_time
 from portal.observability.metrics import LOCKOUTS
 from portal.referrals.models import Referral
 from portal.referrals.operations import SignInRefused, find_referral
+from portal.throttling.service import throttle_with_limit
 
 
 @dataclass
@@ -23,15 +24,30 @@ class SignInResult:
 def attempt(code: str, identifier: str) -> SignInResult:
     """Check a code and NISS/NIPC pair; wrong pairs all get the same message.
 
-    The attempt is counted (against the code and the address) before the pair
-    is checked, so a burst of guesses is cut off at the limit; a right pair is
-    forgiven.
+    The attempt is counted before the pair is checked, so a burst of guesses is
+    cut off at the limit: first against the source address (a higher limit, since
+    people behind one carrier NAT share it; a paused address counts nothing against
+    the codes it tries), then against the code. A right pair is forgiven on both.
     """
     throttle = current_app.extensions["throttle"]
-    keys = [throttle.key("code", code), throttle.key("address", request.remote_addr or "")]
-    counted = throttle.attempt(keys, now())
+    by_address = throttle_with_limit(current_app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"])
+    moment = now()
+    from_address = by_address.attempt(
+        [by_address.key("address", request.remote_addr or "")], moment
+    )
+    if not from_address.allowed:
+        LOCKOUTS.labels("citizen_address").inc()
+        return SignInResult(
+            error=_(
+                "Too many attempts from this network. For your security, signing in from it "
+                "is paused until %(time)s (Lisbon time).",
+                time=clock_time(from_address.locked_until),
+            ),
+            locked_until=from_address.locked_until,
+        )
+    counted = throttle.attempt([throttle.key("code", code)], moment)
     if not counted.allowed:
-        LOCKOUTS.labels("citizen_code_or_address").inc()
+        LOCKOUTS.labels("citizen_code").inc()
         return SignInResult(
             error=locked_message(counted.locked_until), locked_until=counted.locked_until
         )
@@ -42,6 +58,7 @@ def attempt(code: str, identifier: str) -> SignInResult:
             error=_("The reference code and the number do not match. Check both and try again.")
         )
     throttle.forgive(counted)
+    by_address.forgive(from_address)
     return SignInResult(referral=referral)
 
 

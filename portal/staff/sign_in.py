@@ -1,6 +1,6 @@
 """Signing staff in with e-mail and password, with lockout against guessing."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, request
@@ -11,7 +11,7 @@ from portal.accounts.operations import authenticate, canonical_email
 from portal.clock import now
 from portal.i18n import clock_time
 from portal.observability.metrics import LOCKOUTS
-from portal.throttling.service import Throttle
+from portal.throttling.service import Throttle, throttle_with_limit
 
 
 @dataclass
@@ -35,9 +35,7 @@ def address_throttle() -> Throttle:
     """Attempts per source address: a higher limit than per account, since staff in one
     office share an address and one colleague's typos must not lock the others out;
     yet one machine trying many accounts is stopped."""
-    throttle = current_app.extensions["throttle"]
-    limit = current_app.config["STAFF_SIGN_IN_MAX_FAILURES_PER_ADDRESS"]
-    return Throttle(throttle.store, replace(throttle.policy, max_failures=limit), throttle.secret)
+    return throttle_with_limit(current_app.config["STAFF_SIGN_IN_MAX_FAILURES_PER_ADDRESS"])
 
 
 def attempt(email: str, password: str) -> StaffSignIn:

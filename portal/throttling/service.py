@@ -16,9 +16,10 @@ one step). Keys are hashed so neither holds a code or address in clear.
 import hashlib
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, case, or_, select, update
 
 from portal.throttling.counting import moment, upsert
@@ -194,6 +195,13 @@ class Throttle:
         """Whether any key is locked now (without counting anything)."""
         times = [t for t in (self.store.locked_until(key, now) for key in keys) if t]
         return max(times) if times else None
+
+
+def throttle_with_limit(max_failures: int) -> Throttle:
+    """The application's throttle (same store, window and lock) with another limit."""
+    throttle = current_app.extensions["throttle"]
+    policy = replace(throttle.policy, max_failures=max_failures)
+    return Throttle(throttle.store, policy, throttle.secret)
 
 
 def throttle_for(config) -> Throttle:

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.referrals import codes
 from portal.scheduling.offers import earliest_offered
 from portal.scheduling.slots import booking_window
-from tests.factories import CITIZEN_NISS, create_world
+from tests.factories import CITIZEN_NISS, create_referral, create_world
 
 MISMATCH = "The reference code and the number do not match. Check both and try again."
 TYPO = "Check the reference code: it has 12 letters and digits"
@@ -189,20 +189,35 @@ def test_failures_spread_over_more_than_the_window_do_not_lock(app, client, cloc
     assert response.status_code == 302
 
 
-def test_five_unknown_codes_lock_the_address_but_not_others(app, client, clock):
+def test_many_unknown_codes_lock_the_address_but_not_others(app, client, clock):
     world = create_world(clock.now)
     english(client)
-    for _attempt in range(5):
+    for _attempt in range(app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]):
         assert sign_in_page(client, codes.generate(), CITIZEN_NISS).errors() == [MISMATCH]
 
     locked = sign_in_page(client, world.referral.code, CITIZEN_NISS, status=429)
-    assert locked.errors()[0].startswith("Too many attempts.")
+    assert locked.errors()[0].startswith("Too many attempts from this network.")
 
     response = post_sign_in(
         client, typed_loosely(world.referral.code), CITIZEN_NISS, environ_overrides=OTHER_ADDRESS
     )
     assert response.status_code == 302
     assert urlparse(response.location).path == "/marcar/horarios"
+
+
+def test_one_persons_typos_do_not_lock_out_others_behind_the_same_address(app, client, clock):
+    """A carrier NAT or an office: many people, one address. Five mistakes pause the
+    code they were made on, not the address the others sign in from."""
+    world = create_world(clock.now)
+    english(client)
+    for _attempt in range(app.config["SIGN_IN_MAX_FAILURES"]):
+        assert sign_in_page(client, world.referral.code, wrong_niss()).errors() == [MISMATCH]
+    assert sign_in_page(client, world.referral.code, CITIZEN_NISS, status=429)
+
+    neighbour = create_referral(world.subject, clock.now)
+    db.session.commit()
+    response = post_sign_in(client, neighbour.code, CITIZEN_NISS)
+    assert response.status_code == 302, "the same address, another code: let in"
 
 
 def test_expired_code_is_explained_only_to_its_owner(app, client, clock):
