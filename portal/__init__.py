@@ -8,6 +8,7 @@ from portal.config import PROJECT_ROOT, load_config
 from portal.database import render_migration_type, tune_sqlite
 from portal.extensions import babel, csrf, db, migrate
 from portal.request_limits import PortalRequest
+from portal.scheduling import offer_cache
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -45,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     malware.init_app(app)
+    offer_cache.init_app(app)
 
     from portal.throttling.rate import rate_limiter_for
     from portal.throttling.service import throttle_for
