@@ -5,6 +5,7 @@ switches language and a cookie remembers it.
 """
 
 from datetime import datetime
+from functools import cache
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -71,9 +72,15 @@ FORMATTING_LOCALES = {"en": "en_GB"}
 FULL_DATE_PATTERNS = {"en": "EEEE d MMMM y"}
 
 
+@cache
+def _locale(language: str) -> Locale:
+    # Parsed once per language: the time page formats a few dozen dates and times.
+    return Locale.parse(FORMATTING_LOCALES.get(language, language))
+
+
 def _formatting(language: str | None) -> tuple[str, Locale]:
     language = language or current_language()
-    return language, Locale.parse(FORMATTING_LOCALES.get(language, language))
+    return language, _locale(language)
 
 
 def _full_date(day, language: str | None) -> str:

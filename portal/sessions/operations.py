@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.referrals.models import Referral, ReferralState
@@ -50,8 +51,21 @@ def session_referral(token: str | None, now: datetime) -> Referral | None:
     """
     if not token:
         return None
-    row = db.session.scalar(
-        select(CitizenSession).where(CitizenSession.token_hash == _digest(token))
+    # One round trip for what every signed-in page reads next: the referral, its
+    # bookings (its state, the journey's next step) and its subject. Booking changes
+    # lock and reload the referral themselves (portal.booking.transitions).
+    row = (
+        db.session.execute(
+            select(CitizenSession)
+            .where(CitizenSession.token_hash == _digest(token))
+            .options(
+                joinedload(CitizenSession.referral).options(
+                    joinedload(Referral.bookings), joinedload(Referral.subject)
+                )
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if row is None:
         return None
