@@ -14,8 +14,7 @@ from portal.clock import now
 from portal.scheduling.calendar import reasonable_date
 from portal.scheduling.offers import (
     candidate_slots,
-    days_of,
-    free_times,
+    current_offer,
     offer_window,
     offered_centres,
     times_on,
@@ -73,11 +72,11 @@ def slot_page(referral, form, template, booking=None):
     }
     # One answer (kept a moment: portal.scheduling.offer_cache) gives the days, the
     # shown day's times and the earliest time.
-    offered = free_times(subject, audience, moment, window, **narrowing)
-    days = days_of(offered)
+    offer = current_offer(subject, audience, moment, window, **narrowing)
+    days = list(offer.days)
     shown = _shown_day(days, request.args.get("dia"))
-    times = times_on(offered, shown) if shown else []
-    earliest = offered[0] if offered else None
+    times = times_on(offer.times, shown) if shown else []
+    earliest = offer.times[0] if offer.times else None
     return render_template(
         template,
         referral=referral,

@@ -168,15 +168,23 @@ def _times(subject, audience, now, bounds, centre_id, exclude_time) -> list[date
     return list(db.session.scalars(_free_times_query(desk_ids, now, bounds, exclude_time)))
 
 
-def free_times(
+@dataclass(frozen=True)
+class Offer:
+    """The free start times (UTC) of the window, in order, and each Lisbon day's count."""
+
+    times: tuple[datetime, ...]
+    days: tuple[tuple[date, int], ...]
+
+
+def current_offer(
     subject: Subject,
     audience: Audience,
     now: datetime,
     window,
     centre_id: int | None = None,
     exclude_time: datetime | None = None,
-) -> tuple[datetime, ...]:
-    """Every start time (UTC) with a free seat in the window, in order: one query.
+) -> Offer:
+    """Every start time with a free seat in the window, and the days they fall on: one query.
 
     The time page needs the days with times, one day's times and the earliest:
     all three are read from this one answer rather than asked for separately.
@@ -184,10 +192,18 @@ def free_times(
     keyed by what changes it (the clock only moves it by seats starting or lapsing,
     which the short lifetime covers).
     """
+
+    def compute() -> Offer:
+        times = tuple(_times(subject, audience, now, window, centre_id, exclude_time))
+        return Offer(times, tuple(days_of(times)))
+
     key = (subject.id, audience, tuple(window), centre_id, exclude_time)
-    return current_app.extensions["offer_cache"].get(
-        key, lambda: tuple(_times(subject, audience, now, window, centre_id, exclude_time))
-    )
+    return current_app.extensions["offer_cache"].get(key, compute)
+
+
+def free_times(subject, audience, now, window, centre_id=None, exclude_time=None):
+    """The start times (UTC) with a free seat in the window, in order."""
+    return current_offer(subject, audience, now, window, centre_id, exclude_time).times
 
 
 def days_of(times) -> list[tuple[date, int]]:
@@ -210,7 +226,7 @@ def offered_days(
     exclude_time: datetime | None = None,
 ) -> list[tuple[date, int]]:
     """Each Lisbon day of the window with a free time, and how many times it has."""
-    return days_of(free_times(subject, audience, now, window, centre_id, exclude_time))
+    return list(current_offer(subject, audience, now, window, centre_id, exclude_time).days)
 
 
 def offered_times(
