@@ -21,6 +21,7 @@ from portal.config import PROJECT_ROOT, load_config
 from portal.database import render_migration_type, tune_sqlite
 from portal.extensions import babel, csrf, db
 from portal.request_limits import PortalRequest
+from portal.scheduling import offer_cache
 
 
 def init_migrations(app: Flask) -> None:
@@ -70,6 +71,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     malware.init_app(app)
     assets.init_app(app)
+    offer_cache.init_app(app)
 
     from portal.throttling.rate import rate_limiter_for
     from portal.throttling.service import throttle_for

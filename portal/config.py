@@ -42,6 +42,9 @@ DEFAULTS = {
     "BOOKING_LEAD_WORKING_DAYS": 1,
     "BOOKING_HORIZON_WORKING_DAYS": 15,
     "BOOKING_DAYS_PER_PAGE": 10,
+    # Seconds each web process keeps the times it offers (portal.scheduling.offer_cache);
+    # forgotten at once when a booking changes in that process. 0: never kept.
+    "OFFER_CACHE_SECONDS": 2,
     "HOLD_MINUTES": 15,
     "SLOT_GENERATION_WEEKS": 4,
     # Anti-guessing: MAX failures within WINDOW lock the code for LOCK.

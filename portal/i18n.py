@@ -5,10 +5,11 @@ switches language and a cookie remembers it.
 """
 
 from datetime import datetime
+from functools import cache
 from urllib.parse import urlencode
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import current_app, g, request
 from flask_babel import get_locale
@@ -71,9 +72,15 @@ FORMATTING_LOCALES = {"en": "en_GB"}
 FULL_DATE_PATTERNS = {"en": "EEEE d MMMM y"}
 
 
+@cache
+def _locale(language: str) -> Locale:
+    # Parsed once per language: the time page formats a few dozen dates and times.
+    return Locale.parse(FORMATTING_LOCALES.get(language, language))
+
+
 def _formatting(language: str | None) -> tuple[str, Locale]:
     language = language or current_language()
-    return language, Locale.parse(FORMATTING_LOCALES.get(language, language))
+    return language, _locale(language)
 
 
 def _full_date(day, language: str | None) -> str:
@@ -103,9 +110,12 @@ def nav_day(day, language: str | None = None) -> str:
 
 
 def clock_time(moment: datetime, language: str | None = None) -> str:
-    """'09:30' in Lisbon (24-hour in both languages)."""
-    _language, locale = _formatting(language)
-    return format_time(to_lisbon(moment), format="HH:mm", locale=locale)
+    """'09:30' in Lisbon (24-hour in both languages).
+
+    Both languages write hours and minutes alike (Babel's "HH:mm" in pt_PT and en_GB),
+    so no locale is needed: the time page writes a few dozen of them.
+    """
+    return to_lisbon(moment).strftime("%H:%M")
 
 
 def megabits(kbps: int, language: str | None = None) -> str:

@@ -66,6 +66,8 @@ def make_app(database_url, tmp_path, **overrides):
         "SERVER_NAME": "localhost",
         # Cheap scrypt parameters: the suite hashes many passwords (still scrypt).
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Tests see every change at once; tests/scheduling/test_offer_cache.py turns it on.
+        "OFFER_CACHE_SECONDS": 0,
     }
     settings.update(overrides)
     app = create_app(settings)

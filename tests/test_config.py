@@ -262,3 +262,15 @@ def test_settings_page_groups_every_setting_once_under_an_index():
     assert anchors and linked == anchors, "the index lists every group, in order"
     rows = re.findall(r"^\| `PORTAL_(\w+)` \|", body, re.M)
     assert sorted(rows) == sorted(DEFAULTS), "each setting in exactly one group's table"
+
+
+def test_production_reads_its_templates_once_and_keeps_the_offer_a_moment(
+    monkeypatch, tmp_path, production_services
+):
+    """Templates are compiled once per process (no check of the files on every
+    render), and the time page's offer is kept OFFER_CACHE_SECONDS (2) by default."""
+    monkeypatch.setenv("PORTAL_SECRET_KEY", SECRET)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert app.config["ENVIRONMENT"] == "production"
+    assert app.jinja_env.auto_reload is False
+    assert app.extensions["offer_cache"].seconds == 2

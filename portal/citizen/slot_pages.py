@@ -14,11 +14,10 @@ from portal.clock import now
 from portal.scheduling.calendar import reasonable_date
 from portal.scheduling.offers import (
     candidate_slots,
-    earliest_time,
+    current_offer,
     offer_window,
     offered_centres,
-    offered_days,
-    offered_times,
+    times_on,
 )
 
 # The district centre the person prefers, for the rest of their session.
@@ -71,13 +70,13 @@ def slot_page(referral, form, template, booking=None):
         "centre_id": centre_id,
         "exclude_time": booking.slot.starts_at if booking else None,
     }
-    days = offered_days(subject, audience, moment, window, **narrowing)
+    # One answer (kept a moment: portal.scheduling.offer_cache) gives the days, the
+    # shown day's times and the earliest time.
+    offer = current_offer(subject, audience, moment, window, **narrowing)
+    days = list(offer.days)
     shown = _shown_day(days, request.args.get("dia"))
-    times = offered_times(subject, audience, shown, moment, window, **narrowing) if shown else []
-    earliest = None
-    if days:
-        earliest = times[0] if shown == days[0][0] and times else None
-        earliest = earliest or earliest_time(subject, audience, moment, window, **narrowing)
+    times = times_on(offer.times, shown) if shown else []
+    earliest = offer.times[0] if offer.times else None
     return render_template(
         template,
         referral=referral,

@@ -89,14 +89,52 @@ def _free_slots(
     )
 
 
-def _free_times_query(subject, now, bounds, centre_id=None, exclude_time=None) -> Select:
+def _offering_desks(subject: Subject, centre_id: int | None) -> list[int]:
+    """Ids of the remote desks that attend the subject (at one centre, if given)."""
+    query = (
+        select(Desk.id)
+        .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
+        .where(
+            desk_subjects.c.subject_id == subject.id,
+            Desk.remote_enabled.is_(True),
+            Desk.slot_minutes >= subject.session_minutes,
+        )
+        .order_by(Desk.id)
+    )
+    if centre_id is not None:
+        query = query.where(Desk.centre_id == centre_id)
+    return list(db.session.scalars(query))
+
+
+def _open_slots(column, desk_ids, now, bounds, exclude_time=None) -> Select:
+    """Slots of the given desks within ``bounds`` and after ``now`` with a free seat.
+
+    It reads the slots table alone, along its (start time, desk, capacity) index:
+    with no join to choose, the plan stays a walk along the index that stops as soon
+    as the caller has enough, also in the generic plan PostgreSQL keeps for a
+    statement psycopg prepares (a join to the desks let it hash every desk's slot of
+    the window, slower and growing with the number of desks).
+    """
+    conditions = [
+        Slot.desk_id.in_(desk_ids),
+        Slot.starts_at >= max(bounds[0], now),
+        Slot.starts_at < bounds[1],
+        Slot.capacity > _taken_seats(now),
+    ]
+    if exclude_time is not None:
+        conditions.append(Slot.starts_at != exclude_time)
+    return select(column).where(*conditions)
+
+
+def _free_times_query(desk_ids, now, bounds, exclude_time=None) -> Select:
     """The distinct start times within ``bounds`` that have a free seat, in order.
 
     A plain GROUP BY would read every desk's slot of the window, so its cost would
     grow with the number of desks. Instead a recursive query walks the distinct
-    start times along the index (one probe each), and for each asks whether *some*
-    desk has a free seat then (EXISTS stops at the first): the cost follows the
-    number of times, whatever the number of desks.
+    start times along the index (one probe each), and for each asks for *one* slot
+    with a free seat then (LIMIT 1 stops at the first): the cost follows the number
+    of times, whatever the number of desks. That question is a scalar subquery, run
+    time by time, rather than an EXISTS that the planner may turn into a join.
     """
     low, high = max(bounds[0], now), bounds[1]
     first = select(func.min(Slot.starts_at).label("at")).where(
@@ -111,18 +149,72 @@ def _free_times_query(subject, now, bounds, centre_id=None, exclude_time=None) -
     )
     walk = walk.union_all(select(following).where(walk.c.at.is_not(None)))
     free_then = (
-        _free_slots([Slot.id], subject, now, bounds, centre_id, exclude_time)
+        _open_slots(Slot.id, desk_ids, now, bounds, exclude_time)
         .where(Slot.starts_at == walk.c.at)
-        .exists()
+        .limit(1)
+        .scalar_subquery()
     )
-    return select(walk.c.at).where(walk.c.at.is_not(None), free_then).order_by(walk.c.at)
+    return (
+        select(walk.c.at).where(walk.c.at.is_not(None), free_then.is_not(None)).order_by(walk.c.at)
+    )
 
 
 def _times(subject, audience, now, bounds, centre_id, exclude_time) -> list[datetime]:
     if not subject.serves(audience):
         return []
-    query = _free_times_query(subject, now, bounds, centre_id, exclude_time)
-    return list(db.session.scalars(query))
+    desk_ids = _offering_desks(subject, centre_id)
+    if not desk_ids:
+        return []
+    return list(db.session.scalars(_free_times_query(desk_ids, now, bounds, exclude_time)))
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The free start times (UTC) of the window, in order, and each Lisbon day's count."""
+
+    times: tuple[datetime, ...]
+    days: tuple[tuple[date, int], ...]
+
+
+def current_offer(
+    subject: Subject,
+    audience: Audience,
+    now: datetime,
+    window,
+    centre_id: int | None = None,
+    exclude_time: datetime | None = None,
+) -> Offer:
+    """Every start time with a free seat in the window, and the days they fall on: one query.
+
+    The time page needs the days with times, one day's times and the earliest:
+    all three are read from this one answer rather than asked for separately.
+    The answer is kept a moment in this process (``portal.scheduling.offer_cache``),
+    keyed by what changes it (the clock only moves it by seats starting or lapsing,
+    which the short lifetime covers).
+    """
+
+    def compute() -> Offer:
+        times = tuple(_times(subject, audience, now, window, centre_id, exclude_time))
+        return Offer(times, tuple(days_of(times)))
+
+    key = (subject.id, audience, tuple(window), centre_id, exclude_time)
+    return current_app.extensions["offer_cache"].get(key, compute)
+
+
+def free_times(subject, audience, now, window, centre_id=None, exclude_time=None):
+    """The start times (UTC) with a free seat in the window, in order."""
+    return current_offer(subject, audience, now, window, centre_id, exclude_time).times
+
+
+def days_of(times) -> list[tuple[date, int]]:
+    """Each Lisbon day of ``times`` and how many times it has, in order."""
+    return sorted(Counter(to_lisbon(t).date() for t in times).items())
+
+
+def times_on(times, day: date) -> list[datetime]:
+    """The ones of ``times`` on a Lisbon day."""
+    first, last = day_bounds(day)
+    return [t for t in times if first <= t < last]
 
 
 def offered_days(
@@ -134,9 +226,7 @@ def offered_days(
     exclude_time: datetime | None = None,
 ) -> list[tuple[date, int]]:
     """Each Lisbon day of the window with a free time, and how many times it has."""
-    times = _times(subject, audience, now, window, centre_id, exclude_time)
-    counts = Counter(to_lisbon(t).date() for t in times)
-    return sorted(counts.items())
+    return list(current_offer(subject, audience, now, window, centre_id, exclude_time).days)
 
 
 def offered_times(
@@ -149,9 +239,7 @@ def offered_times(
     exclude_time: datetime | None = None,
 ) -> list[datetime]:
     """The distinct start times (UTC) with a free seat on one Lisbon day of the window."""
-    first, last = day_bounds(day)
-    bounds = (max(first, window[0]), min(last, window[1]))
-    return _times(subject, audience, now, bounds, centre_id, exclude_time)
+    return times_on(free_times(subject, audience, now, window, centre_id, exclude_time), day)
 
 
 def earliest_time(
@@ -162,10 +250,22 @@ def earliest_time(
     centre_id: int | None = None,
     exclude_time: datetime | None = None,
 ) -> datetime | None:
-    """The first start time with a free seat in the window, or None."""
+    """The first start time with a free seat in the window, or None.
+
+    The slots are read in start-time order along the index and the database stops
+    at the first with a free seat: nothing is sorted, and when the first times are
+    free it reads a handful of index entries whatever the number of desks.
+    """
     if not subject.serves(audience):
         return None
-    query = _free_times_query(subject, now, window, centre_id, exclude_time).limit(1)
+    desk_ids = _offering_desks(subject, centre_id)
+    if not desk_ids:
+        return None
+    query = (
+        _open_slots(Slot.starts_at, desk_ids, now, window, exclude_time)
+        .order_by(Slot.starts_at)
+        .limit(1)
+    )
     return db.session.scalar(query)
 
 
@@ -215,6 +315,12 @@ def offered_centres(subject: Subject, audience: Audience) -> list[tuple[int, str
     the choices of the preference (a few dozen desks, not their slots)."""
     if not subject.serves(audience):
         return []
+    return current_app.extensions["offer_cache"].get(
+        ("centres", subject.id, audience), lambda: _centres(subject)
+    )
+
+
+def _centres(subject: Subject) -> list[tuple[int, str]]:
     query = (
         select(DistrictCentre.id, DistrictCentre.name)
         .join(Desk, Desk.centre_id == DistrictCentre.id)

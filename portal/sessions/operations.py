@@ -3,8 +3,10 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.referrals.models import Referral, ReferralState
@@ -39,6 +41,26 @@ def start_session(referral: Referral, now: datetime, lifetime: timedelta) -> str
     return token
 
 
+@cache
+def _session_by_token():
+    """One round trip for what every signed-in page reads next: the referral, its
+    bookings (its state, the journey's next step) and its subject.
+
+    Built once, on first use (every model is mapped by then), as every request runs
+    it. Booking changes lock and reload the referral themselves
+    (portal.booking.transitions).
+    """
+    return (
+        select(CitizenSession)
+        .where(CitizenSession.token_hash == bindparam("token_hash"))
+        .options(
+            joinedload(CitizenSession.referral).options(
+                joinedload(Referral.bookings), joinedload(Referral.subject)
+            )
+        )
+    )
+
+
 def session_referral(token: str | None, now: datetime) -> Referral | None:
     """The referral whose live session this token is, or None.
 
@@ -50,8 +72,10 @@ def session_referral(token: str | None, now: datetime) -> Referral | None:
     """
     if not token:
         return None
-    row = db.session.scalar(
-        select(CitizenSession).where(CitizenSession.token_hash == _digest(token))
+    row = (
+        db.session.execute(_session_by_token(), {"token_hash": _digest(token)})
+        .unique()
+        .scalar_one_or_none()
     )
     if row is None:
         return None
