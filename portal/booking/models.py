@@ -105,3 +105,11 @@ class Booking(db.Model):
 
     def hold_lapsed(self, now: datetime) -> bool:
         return self.status == BookingStatus.HELD and self.held_until <= now
+
+    @staticmethod
+    def takes_a_seat(now: datetime):
+        """SQL condition: the booking holds its seat at ``now`` (confirmed, or held and
+        not lapsed) — what counts against a slot's capacity when offering it."""
+        return Booking.status.in_(ACTIVE_STATUSES) & (
+            Booking.held_until.is_(None) | (Booking.held_until > now)
+        )

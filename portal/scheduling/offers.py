@@ -16,12 +16,12 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
-from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
+from portal.booking.models import Booking, BookingStatus
 from portal.clock import now as clock_now
 from portal.extensions import db
 from portal.scheduling.calendar import lisbon_to_utc, to_lisbon
 from portal.scheduling.models import Audience, Desk, DistrictCentre, Slot, Subject, desk_subjects
-from portal.scheduling.slots import booking_window
+from portal.scheduling.slots import booking_window, serving_desk_conditions
 
 
 def offer_window(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -47,45 +47,9 @@ def _taken_seats(now: datetime):
     return (
         select(func.count())
         .select_from(Booking)
-        .where(
-            Booking.slot_id == Slot.id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            (Booking.held_until.is_(None)) | (Booking.held_until > now),
-        )
+        .where(Booking.slot_id == Slot.id, Booking.takes_a_seat(now))
         .correlate(Slot)
         .scalar_subquery()
-    )
-
-
-def _free_slots(
-    columns,
-    subject: Subject,
-    now: datetime,
-    bounds: tuple[datetime, datetime],
-    centre_id: int | None = None,
-    exclude_time: datetime | None = None,
-) -> Select:
-    """Slots of remote desks serving the subject, starting within ``bounds`` and after
-    ``now``, with a free seat (optionally at one district centre's desks; never at
-    ``exclude_time``, the time a person rescheduling already has)."""
-    conditions = [
-        desk_subjects.c.subject_id == subject.id,
-        Desk.remote_enabled.is_(True),
-        Desk.slot_minutes >= subject.session_minutes,
-        Slot.starts_at >= max(bounds[0], now),
-        Slot.starts_at < bounds[1],
-        Slot.capacity > _taken_seats(now),
-    ]
-    if centre_id is not None:
-        conditions.append(Desk.centre_id == centre_id)
-    if exclude_time is not None:
-        conditions.append(Slot.starts_at != exclude_time)
-    return (
-        select(*columns)
-        .select_from(Slot)
-        .join(Desk, Desk.id == Slot.desk_id)
-        .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
-        .where(*conditions)
     )
 
 
@@ -94,11 +58,7 @@ def _offering_desks(subject: Subject, centre_id: int | None) -> list[int]:
     query = (
         select(Desk.id)
         .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
-        .where(
-            desk_subjects.c.subject_id == subject.id,
-            Desk.remote_enabled.is_(True),
-            Desk.slot_minutes >= subject.session_minutes,
-        )
+        .where(*serving_desk_conditions(subject))
         .order_by(Desk.id)
     )
     if centre_id is not None:
@@ -201,11 +161,6 @@ def current_offer(
     return current_app.extensions["offer_cache"].get(key, compute)
 
 
-def free_times(subject, audience, now, window, centre_id=None, exclude_time=None):
-    """The start times (UTC) with a free seat in the window, in order."""
-    return current_offer(subject, audience, now, window, centre_id, exclude_time).times
-
-
 def days_of(times) -> list[tuple[date, int]]:
     """Each Lisbon day of ``times`` and how many times it has, in order."""
     return sorted(Counter(to_lisbon(t).date() for t in times).items())
@@ -215,31 +170,6 @@ def times_on(times, day: date) -> list[datetime]:
     """The ones of ``times`` on a Lisbon day."""
     first, last = day_bounds(day)
     return [t for t in times if first <= t < last]
-
-
-def offered_days(
-    subject: Subject,
-    audience: Audience,
-    now: datetime,
-    window,
-    centre_id: int | None = None,
-    exclude_time: datetime | None = None,
-) -> list[tuple[date, int]]:
-    """Each Lisbon day of the window with a free time, and how many times it has."""
-    return list(current_offer(subject, audience, now, window, centre_id, exclude_time).days)
-
-
-def offered_times(
-    subject: Subject,
-    audience: Audience,
-    day: date,
-    now: datetime,
-    window,
-    centre_id: int | None = None,
-    exclude_time: datetime | None = None,
-) -> list[datetime]:
-    """The distinct start times (UTC) with a free seat on one Lisbon day of the window."""
-    return times_on(free_times(subject, audience, now, window, centre_id, exclude_time), day)
 
 
 def earliest_time(
@@ -287,6 +217,9 @@ def candidate_slots(
     """
     if not subject.serves(audience) or not window[0] <= starts_at < window[1]:
         return []
+    desk_ids = _offering_desks(subject, centre_id)
+    if not desk_ids:
+        return []
     first, last = day_bounds(to_lisbon(starts_at).date())
     day_slot = Slot.__table__.alias("day_slot")
     confirmed_that_day = (
@@ -294,17 +227,18 @@ def candidate_slots(
         .select_from(Booking)
         .join(day_slot, day_slot.c.id == Booking.slot_id)
         .where(
-            day_slot.c.desk_id == Desk.id,
+            day_slot.c.desk_id == Slot.desk_id,
             day_slot.c.starts_at >= first,
             day_slot.c.starts_at < last,
             Booking.status == BookingStatus.CONFIRMED,
         )
-        .correlate(Desk)
+        .correlate(Slot)
         .scalar_subquery()
     )
-    query = _free_slots(
-        [Slot.id], subject, now, (starts_at, starts_at + timedelta(microseconds=1)), centre_id
-    ).order_by(confirmed_that_day, Desk.id)
+    at_that_time = (starts_at, starts_at + timedelta(microseconds=1))
+    query = _open_slots(Slot.id, desk_ids, now, at_that_time).order_by(
+        confirmed_that_day, Slot.desk_id
+    )
     if exclude_slot_id is not None:
         query = query.where(Slot.id != exclude_slot_id)
     return list(db.session.scalars(query))
@@ -325,11 +259,7 @@ def _centres(subject: Subject) -> list[tuple[int, str]]:
         select(DistrictCentre.id, DistrictCentre.name)
         .join(Desk, Desk.centre_id == DistrictCentre.id)
         .join(desk_subjects, desk_subjects.c.desk_id == Desk.id)
-        .where(
-            desk_subjects.c.subject_id == subject.id,
-            Desk.remote_enabled.is_(True),
-            Desk.slot_minutes >= subject.session_minutes,
-        )
+        .where(*serving_desk_conditions(subject))
         .group_by(DistrictCentre.id, DistrictCentre.name)
         .order_by(DistrictCentre.name)
     )

@@ -103,12 +103,20 @@ def booking_window(now: datetime, lead_days: int, horizon_days: int) -> tuple[da
     return begins, ends
 
 
-def offer_conditions(subject: Subject, window: tuple[datetime, datetime], now: datetime):
-    """Where-clauses (over Slot, Desk and desk_subjects) for slots a subject may use."""
+def serving_desk_conditions(subject: Subject):
+    """Where-clauses (over Desk and desk_subjects) for the remote desks that attend a
+    subject with slots long enough for its sessions."""
     return (
         desk_subjects.c.subject_id == subject.id,
         Desk.remote_enabled.is_(True),
         Desk.slot_minutes >= subject.session_minutes,
+    )
+
+
+def offer_conditions(subject: Subject, window: tuple[datetime, datetime], now: datetime):
+    """Where-clauses (over Slot, Desk and desk_subjects) for slots a subject may use."""
+    return (
+        *serving_desk_conditions(subject),
         Slot.starts_at >= max(window[0], now),
         Slot.starts_at < window[1],
     )

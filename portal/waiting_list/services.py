@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.booking import signals
-from portal.booking.models import ACTIVE_STATUSES, Booking, BookingStatus
+from portal.booking.models import Booking, BookingStatus
 from portal.booking.seats import bookable_slot
 from portal.extensions import db
 from portal.outbox.queue import enqueue_for_referral
@@ -180,11 +180,7 @@ def free_seats(slot: Slot, now: datetime) -> int:
     taken = db.session.scalar(
         select(func.count())
         .select_from(Booking)
-        .where(
-            Booking.slot_id == slot.id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            (Booking.held_until.is_(None)) | (Booking.held_until > now),
-        )
+        .where(Booking.slot_id == slot.id, Booking.takes_a_seat(now))
     )
     return max(slot.capacity - taken, 0)
 

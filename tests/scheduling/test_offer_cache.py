@@ -8,7 +8,7 @@ from portal.booking import signals, transitions
 from portal.extensions import db
 from portal.scheduling.models import Audience
 from portal.scheduling.offer_cache import OfferCache
-from portal.scheduling.offers import earliest_time, free_times
+from portal.scheduling.offers import current_offer, earliest_time
 from tests.factories import (
     create_booking,
     create_desk,
@@ -70,7 +70,7 @@ def two_desks_at_nine():
 
 
 def offered(subject):
-    return free_times(subject, Audience.CITIZEN, NOW, WINDOW)
+    return current_offer(subject, Audience.CITIZEN, NOW, WINDOW).times
 
 
 def test_the_tests_see_every_change_at_once(app):

@@ -6,11 +6,11 @@ from portal.extensions import db
 from portal.scheduling.models import Audience
 from portal.scheduling.offers import (
     candidate_slots,
+    current_offer,
     earliest_offered,
     earliest_time,
     offered_centres,
-    offered_days,
-    offered_times,
+    times_on,
 )
 from tests.factories import (
     create_booking,
@@ -38,8 +38,8 @@ def test_one_choice_per_time_however_many_desks_and_centres(app):
         for hours in (0, 1, 24):  # Monday 09:00 and 10:00, Tuesday 09:00
             create_slot(desk, MONDAY_9 + timedelta(hours=hours))
 
-    days = offered_days(subject, Audience.CITIZEN, NOW, WINDOW)
-    times = offered_times(subject, Audience.CITIZEN, date(2026, 11, 30), NOW, WINDOW)
+    offer = current_offer(subject, Audience.CITIZEN, NOW, WINDOW)
+    days, times = list(offer.days), times_on(offer.times, date(2026, 11, 30))
 
     assert days == [(date(2026, 11, 30), 2), (date(2026, 12, 1), 1)]
     assert times == [MONDAY_9, MONDAY_9 + timedelta(hours=1)]
@@ -99,8 +99,8 @@ def test_a_preferred_centre_narrows_the_times(app):
     create_slot(in_braga.desk, MONDAY_9 + timedelta(hours=1))
 
     centres = offered_centres(subject, Audience.CITIZEN)
-    at_braga = offered_days(subject, Audience.CITIZEN, NOW, WINDOW, centre_id=braga.id)
-    at_beja = offered_days(subject, Audience.CITIZEN, NOW, WINDOW, centre_id=beja.id)
+    at_braga = list(current_offer(subject, Audience.CITIZEN, NOW, WINDOW, centre_id=braga.id).days)
+    at_beja = list(current_offer(subject, Audience.CITIZEN, NOW, WINDOW, centre_id=beja.id).days)
     braga_first = candidate_slots(
         subject, Audience.CITIZEN, MONDAY_9, NOW, WINDOW, centre_id=braga.id
     )
@@ -122,7 +122,7 @@ def test_offer_leaves_out_other_subjects_closed_desks_and_the_wrong_audience(app
         slots[served.id].id
     ]
     assert earliest_offered(subject, Audience.CITIZEN, WINDOW, NOW).desk_name == served.name
-    assert offered_days(subject, Audience.COMPANY, NOW, WINDOW) == []
+    assert list(current_offer(subject, Audience.COMPANY, NOW, WINDOW).days) == []
     assert earliest_offered(subject, Audience.COMPANY, WINDOW, NOW) is None
 
 
@@ -134,7 +134,9 @@ def test_offer_respects_window_now_and_session_length(app):
     inside = create_slot(long, MONDAY_9 + timedelta(hours=1))
     create_slot(long, datetime(2026, 12, 10, 10, tzinfo=UTC))  # beyond the horizon
 
-    assert offered_days(subject, Audience.CITIZEN, NOW, WINDOW) == [(date(2026, 11, 30), 1)]
+    assert list(current_offer(subject, Audience.CITIZEN, NOW, WINDOW).days) == [
+        (date(2026, 11, 30), 1)
+    ]
     assert earliest_time(subject, Audience.CITIZEN, NOW, WINDOW) == inside.starts_at
     after_it = inside.starts_at + timedelta(minutes=1)
     assert earliest_time(subject, Audience.CITIZEN, after_it, WINDOW) is None
