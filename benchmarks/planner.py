@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal.planner.demand import Demand, Period  # noqa: E402
+from portal.evaluation.figures import Period  # noqa: E402
+from portal.planner.demand import Demand  # noqa: E402
 from portal.planner.replay import SubjectRule, _day_slots, replay  # noqa: E402
 from portal.planner.timetable import Closed, Hours, NewDesks, PlannedDesk, hypothetical  # noqa: E402
 from portal.scheduling.calendar import is_working_day  # noqa: E402

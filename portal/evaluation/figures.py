@@ -48,6 +48,10 @@ class Period:
             self.last + timedelta(days=1), midnight
         )
 
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
 
 @dataclass(frozen=True)
 class Waits:
@@ -247,11 +251,6 @@ def _by_label(row):
     return row.label
 
 
-def waits_by(period: Period, group: str) -> list[Waits]:
-    """Waiting days grouped by "centre", "desk", "subject", "week" (or "all"), by label."""
-    return referral_to_session_days(period, group)
-
-
 def no_waits() -> Waits:
     return Waits("all", 0, None, None, None, None, 0)
 
@@ -260,9 +259,6 @@ def recorded_waits(period: Period) -> Waits:
     """All desks together: the figure to set against the national average."""
     found = referral_to_session_days(period, "all")
     return found[0] if found else no_waits()
-
-
-overall = recorded_waits  # the older name, kept for callers written before it
 
 
 # --- Activity and utilisation -----------------------------------------------------

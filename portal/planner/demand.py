@@ -7,37 +7,15 @@ figures are these same referrals' sessions, and the seats published in the perio
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
-from portal.booking.models import Booking, BookingStatus
+from portal.booking.models import Booking
+from portal.evaluation.figures import KEPT, Period
 from portal.extensions import db
 from portal.referrals.models import Referral
-from portal.scheduling.calendar import lisbon_to_utc
 from portal.scheduling.models import Audience, Desk, Slot
-
-KEPT = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Lisbon days, both included."""
-
-    first: date
-    last: date
-
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        midnight = datetime.min.time()
-        return (
-            lisbon_to_utc(self.first, midnight),
-            lisbon_to_utc(self.last + timedelta(days=1), midnight),
-        )
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
 
 
 @dataclass(frozen=True)

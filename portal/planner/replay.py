@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from portal.planner.demand import Demand, Period
+from portal.evaluation.figures import Period
+from portal.planner.demand import Demand
 from portal.planner.timetable import PlannedDesk
 from portal.scheduling.calendar import add_working_days, lisbon_today
 from portal.scheduling.models import Audience

@@ -12,9 +12,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from portal.evaluation.figures import NATIONAL_AVERAGE_DAYS
+from portal.evaluation.figures import NATIONAL_AVERAGE_DAYS, Period
 from portal.extensions import db
-from portal.planner.demand import Period, recorded
+from portal.planner.demand import recorded
 from portal.planner.replay import Replayed, SubjectRule, replay
 from portal.planner.timetable import hypothetical, todays_timetable
 from portal.scheduling.calendar import to_lisbon

@@ -9,11 +9,10 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.clock import now
-from portal.evaluation.figures import NATIONAL_AVERAGE_DAYS
+from portal.evaluation.figures import NATIONAL_AVERAGE_DAYS, Period
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.planner import results
-from portal.planner.demand import Period
 from portal.planner.timetable import MoreHours, MoreSubjects, NewDesks
 from portal.scheduling.calendar import lisbon_today
 from portal.scheduling.models import Desk, DistrictCentre, Subject

@@ -53,7 +53,7 @@ def test_counts(data):
 
 
 def test_waits_overall(data):
-    overall = figures.overall(PERIOD)
+    overall = figures.recorded_waits(PERIOD)
     assert overall.count == 5
     assert overall.mean == pytest.approx(14.2)
     assert overall.median == 10
@@ -63,14 +63,17 @@ def test_waits_overall(data):
 
 
 def test_waits_by_desk_centre_and_subject(data):
-    north, south = figures.waits_by(PERIOD, "desk")
+    north, south = figures.referral_to_session_days(PERIOD, "desk")
     assert (north.label, north.count, north.median) == ("Balcão Norte", 3, 10)
     assert north.mean == pytest.approx(53 / 3)
     assert north.p90 == pytest.approx(34)  # 10 + 0.8 × 30
     assert (south.label, south.mean, south.median, south.p90) == ("Balcão Sul", 9, 9, 15.4)
     assert south.against_national == 0
-    assert [w.label for w in figures.waits_by(PERIOD, "centre")] == ["Centro Norte", "Centro Sul"]
-    (only,) = figures.waits_by(PERIOD, "subject")
+    assert [w.label for w in figures.referral_to_session_days(PERIOD, "centre")] == [
+        "Centro Norte",
+        "Centro Sul",
+    ]
+    (only,) = figures.referral_to_session_days(PERIOD, "subject")
     assert (only.label, only.count) == ("Contribuições", 5)
 
 
@@ -82,8 +85,8 @@ def test_utilisation_per_desk(data):
 
 def test_an_empty_period_has_no_figures(data):
     empty = figures.Period(date(2027, 1, 1), date(2027, 1, 31))
-    assert figures.overall(empty).count == 0 and figures.overall(empty).mean is None
-    assert figures.waits_by(empty, "desk") == []
+    assert figures.recorded_waits(empty).count == 0 and figures.recorded_waits(empty).mean is None
+    assert figures.referral_to_session_days(empty, "desk") == []
 
 
 def test_bar_chart_geometry_marks_bars_over_the_reference():

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from portal.booking import transitions
+from portal.evaluation.figures import Period
 from portal.extensions import db
-from portal.planner.demand import Period, recorded
+from portal.planner.demand import recorded
 from portal.planner.results import TOLERANCE_DAYS, TOLERANCE_POINTS, plan
 from portal.scheduling.calendar import is_working_day
 from portal.scheduling.offers import candidate_slots, earliest_time

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from portal.planner.demand import Demand, Period
+from portal.evaluation.figures import Period
+from portal.planner.demand import Demand
 from portal.planner.replay import SubjectRule, replay
 from portal.planner.results import figures, of_replay, within_tolerance
 from portal.planner.timetable import (

@@ -45,8 +45,8 @@ def snapshot(period) -> tuple:
     """What the evaluation page shows for the period."""
     return (
         figures.counts(period),
-        figures.overall(period),
-        figures.waits_by(period, "desk"),
+        figures.recorded_waits(period),
+        figures.referral_to_session_days(period, "desk"),
         figures.utilisation(period),
     )
 
